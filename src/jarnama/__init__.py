@@ -1,0 +1,3 @@
+"""Jarnama: open-source AdTech middleware for Kazakhstan."""
+
+__version__ = "0.1.0"

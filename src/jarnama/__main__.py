@@ -1,0 +1,5 @@
+"""`python -m jarnama` runs the CLI."""
+
+from jarnama.cli import main
+
+main()

@@ -1,0 +1,108 @@
+"""The ASGI app factory: settings in, app out; engines and pools live in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from jarnama import __version__
+from jarnama.config import Settings, load_settings
+from jarnama.core.db import make_engine, make_sessionmaker
+from jarnama.core.errors import ServiceUnavailable
+from jarnama.core.http import EdgeMiddleware, HttpMetrics, JsonResponse, install_error_handlers
+from jarnama.tenancy.auth import PrincipalCache
+
+DESCRIPTION = """Jarnama management and serving API.
+
+Authenticate with `Authorization: Bearer <API key or session token>`. Errors are
+`{"error": code, "detail": message, "field": name-or-null}`. Lists are cursor-paginated:
+pass the `next_cursor` of one page as `cursor` to get the next.
+"""
+
+
+def _probe_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers.")
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok", "version": __version__}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: the database answers.",
+        responses={503: {"description": "A dependency is unavailable."}},
+    )
+    def readyz(request: Request) -> dict[str, str]:
+        """Readiness: the database answers a query."""
+        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        try:
+            with factory() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise ServiceUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+        return {"status": "ready"}
+
+    @router.get("/metrics", summary="Prometheus metrics.", response_class=Response)
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics in the text exposition format."""
+        registry = request.app.state.metrics.registry
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_app(
+    settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    """Build the Jarnama ASGI app (tests pass a session factory bound to their transaction)."""
+    settings = settings or load_settings()
+    engine = None
+    if session_factory is None:
+        engine = make_engine(
+            settings.database.url,
+            echo=settings.database.echo,
+            pool_size=settings.database.pool_size,
+        )
+        session_factory = make_sessionmaker(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Jarnama",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=JsonResponse,
+    )
+    metrics = HttpMetrics()
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory
+    app.state.metrics = metrics
+    app.state.principal_cache = PrincipalCache()
+    install_error_handlers(app)
+    app.add_middleware(
+        EdgeMiddleware, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
+    )
+
+    app.include_router(_probe_router())
+    for router in _domain_routers():
+        app.include_router(router, prefix="/api/v1")
+    return app
+
+
+def _domain_routers() -> list[APIRouter]:
+    """Every domain's management API, mounted under /api/v1."""
+    from jarnama.tenancy.api import router as tenancy_router
+
+    return [tenancy_router]

@@ -1,0 +1,1 @@
+"""The retailer's catalog: products, categories, brands, stores, placements and minimum bids."""

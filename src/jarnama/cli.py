@@ -1,0 +1,77 @@
+"""The `jarnama` command line: thin, it parses arguments and calls services."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+
+from jarnama.config import Settings, load_settings, masked
+from jarnama.core.errors import ConfigurationError
+
+app = typer.Typer(help="Jarnama: AdTech middleware for Kazakhstan.", no_args_is_help=True)
+config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+
+def settings_or_exit() -> Settings:
+    """Load settings; on invalid values print every problem and exit with status 2."""
+    try:
+        return load_settings()
+    except ConfigurationError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the effective configuration with secrets masked."""
+    settings = settings_or_exit()
+    sys.stdout.write(json.dumps(masked(settings), indent=2, ensure_ascii=False) + "\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply the database migrations up to REVISION."""
+    from jarnama.core.db import make_engine
+    from jarnama.core.migrate import upgrade
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.database.url)
+    upgrade(engine, revision)
+    engine.dispose()
+    console.print(f"[green]database at {revision}[/green] ({engine.url.render_as_string()})")
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default JARNAMA_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default JARNAMA_PORT)."),
+    workers: int = typer.Option(1, min=1, help="Server processes."),
+) -> None:
+    """Run the API server."""
+    import uvicorn
+
+    from jarnama.core.logging import configure_logging
+
+    settings = settings_or_exit()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    uvicorn.run(
+        "jarnama.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def main() -> None:
+    """Entry point of the `jarnama` script."""
+    app()

@@ -1,0 +1,127 @@
+"""One typed configuration for the whole platform, read from `JARNAMA_*` variables and `.env`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jarnama.core.errors import ConfigurationError
+
+
+class DatabaseSettings(BaseModel):
+    """Where the relational store lives (SQLite by default, PostgreSQL in production)."""
+
+    url: str = "sqlite:///./jarnama.db"
+    echo: bool = False
+    pool_size: int = Field(default=10, ge=1, le=200)
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        """Accept only the backends Jarnama is tested on."""
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not (value.startswith("sqlite") or value.startswith("postgresql+psycopg://")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+
+class AuthSettings(BaseModel):
+    """Secrets and lifetimes for API keys and console sessions."""
+
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+    session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+
+
+class LimitSettings(BaseModel):
+    """Protective limits on the HTTP edge."""
+
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    page_size_default: int = Field(default=50, ge=1, le=1000)
+    page_size_max: int = Field(default=500, ge=1, le=10_000)
+
+
+class RateSetting(BaseModel):
+    """One dated exchange rate: tenge for `quantity` units of `currency` on `on`."""
+
+    currency: Literal["USD", "EUR", "RUB"]
+    on: dt.date
+    kzt: Decimal = Field(gt=0)
+    quantity: int = Field(default=1, ge=1)
+
+
+class MoneySettings(BaseModel):
+    """Exchange rates known without an import (an NBK XML import adds more)."""
+
+    rates: list[RateSetting] = Field(default_factory=list)
+
+
+class Settings(BaseSettings):
+    """The effective configuration of one Jarnama install."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JARNAMA_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str = ""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    network_name: str = "Jarnama network"
+    redis_url: str | None = None
+    demo_admin_key: SecretStr | None = None
+    demo_advertiser_key: SecretStr | None = None
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    money: MoneySettings = Field(default_factory=MoneySettings)
+
+    @property
+    def base_url(self) -> str:
+        """The URL clients use to reach this install."""
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, reporting every invalid value at once as one `ConfigurationError`."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = "JARNAMA_" + "__".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{where}: {error['msg']}")
+        raise ConfigurationError("invalid configuration:\n  " + "\n  ".join(problems)) from exc
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """The configuration as plain data with every secret replaced by asterisks."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+
+    def walk(model: BaseModel, out: dict[str, Any]) -> None:
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if isinstance(value, SecretStr):
+                out[name] = "********" if value.get_secret_value() else ""
+            elif isinstance(value, BaseModel):
+                walk(value, out[name])
+        if isinstance(model, DatabaseSettings) and "@" in model.url:
+            scheme, _, rest = model.url.partition("://")
+            creds, _, host = rest.rpartition("@")
+            user = creds.split(":", 1)[0]
+            out["url"] = f"{scheme}://{user}:********@{host}"
+
+    walk(settings, data)
+    return data

@@ -1,0 +1,1 @@
+"""Small shared pieces: errors, money, time, database sessions, pagination."""

@@ -1,0 +1,186 @@
+"""The HTTP edge: request ids, access logs, metrics, body size limit and error rendering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jarnama.core.errors import Conflict, JarnamaError, PayloadTooLarge
+from jarnama.core.logging import request_id_var
+
+log = logging.getLogger("jarnama.http")
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class JsonResponse(JSONResponse):
+    """A JSON response rendered with orjson (exact, fast, UTF-8 without escapes)."""
+
+    def render(self, content: Any) -> bytes:
+        """Serialise the body."""
+        return orjson.dumps(content)
+
+
+class HttpMetrics:
+    """Prometheus series of one app instance (its own registry, so tests can build many apps)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "jarnama_http_requests_total",
+            "HTTP requests by route and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "jarnama_http_request_duration_seconds",
+            "HTTP request latency by route.",
+            ["method", "route"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+            registry=self.registry,
+        )
+
+
+def error_response(error: JarnamaError, headers: dict[str, str] | None = None) -> JsonResponse:
+    """Render a `JarnamaError` as `{"error", "detail", "field"}`."""
+    return JsonResponse(error.to_dict(), status_code=error.status_code, headers=headers)
+
+
+class EdgeMiddleware:
+    """Pure ASGI middleware: request id, body size limit, access log line and metrics."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        limit = self.max_body_bytes
+
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_too_large(send, request_id, limit)
+            self._observe(scope, 413, started)
+            request_id_var.reset(token)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        finally:
+            self._observe(scope, status, started)
+            request_id_var.reset(token)
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope.get("method", "")
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route).observe(elapsed)
+        log.info(
+            "%s %s %s",
+            method,
+            scope.get("path", ""),
+            status,
+            extra={"status": status, "ms": round(elapsed * 1000, 3), "route": route},
+        )
+
+
+async def _send_too_large(send: Send, request_id: str, limit: int) -> None:
+    response = error_response(
+        PayloadTooLarge(f"request body exceeds {limit} bytes"), {"x-request-id": request_id}
+    )
+    await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def _field_of(location: Any) -> str | None:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error the same way; 422 only for bodies that fail schema validation."""
+
+    @app.exception_handler(JarnamaError)
+    async def _jarnama(_: Request, exc: JarnamaError) -> JsonResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JsonResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        where = first.get("loc", ())
+        detail = "; ".join(
+            f"{_field_of(err.get('loc', ())) or 'request'}: {err.get('msg')}" for err in errors
+        )
+        in_body = bool(where) and where[0] == "body"
+        return JsonResponse(
+            {"error": "validation_error", "detail": detail, "field": _field_of(where)},
+            status_code=422 if in_body else 400,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JsonResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
+            exc.status_code, "http_error"
+        )
+        return JsonResponse(
+            {"error": code, "detail": str(exc.detail), "field": None},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JsonResponse:
+        log.warning("integrity error", extra={"error": str(exc.orig)})
+        return error_response(Conflict("this clashes with an existing object"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JsonResponse:
+        log.exception("unhandled error")
+        return JsonResponse(
+            {"error": "internal", "detail": "internal server error", "field": None},
+            status_code=500,
+        )

@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package (`jarnama db upgrade` runs them)."""

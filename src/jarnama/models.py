@@ -1,0 +1,8 @@
+"""Imports every domain's tables so `Base.metadata` is complete (Alembic and tests use this)."""
+
+from jarnama.catalog import models as catalog_models
+from jarnama.core.db import Base
+from jarnama.money import models as money_models
+from jarnama.tenancy import models as tenancy_models
+
+__all__ = ["Base", "catalog_models", "money_models", "tenancy_models"]

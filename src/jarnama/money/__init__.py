@@ -1,0 +1,1 @@
+"""Currencies and dated exchange rates (configured, or imported from NBK daily XML)."""
