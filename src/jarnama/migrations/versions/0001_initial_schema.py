@@ -1,8 +1,8 @@
-"""tenancy, catalog and exchange rates
+"""initial schema
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 11:28:57.229436
+Create Date: 2026-11-27 11:31:50.867232
 """
 
 from collections.abc import Sequence
