@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from jarnama.deps import SessionDep
+from jarnama.tenancy.models import Network
 from tests import factories
 
 
@@ -62,3 +65,17 @@ def test_body_over_limit_is_413(client: TestClient, session: Session) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
+
+
+def test_commit_failure_is_reported_not_swallowed(app: FastAPI, client: TestClient) -> None:
+    """A write that fails at commit time answers an error: nothing is acknowledged and then lost."""
+
+    @app.post("/test-only/duplicate-network")
+    def duplicate(session: SessionDep) -> dict[str, str]:
+        session.add(Network(id=1, name="a"))
+        session.add(Network(id=1, name="b"))  # same primary key: fails only when committed
+        return {"status": "accepted"}
+
+    response = client.post("/test-only/duplicate-network")
+    assert response.status_code >= 400
+    assert response.json()["error"] != "accepted"
