@@ -31,13 +31,17 @@ class Channel(enum.StrEnum):
 
 
 class Category(Base):
-    """A node of the category tree; `path` is the slash-joined codes from the root."""
+    """A node of the category tree; `path` is the slash-joined codes from the root.
+
+    A code is unique among its siblings only (`dairy/milk` and `plant-based/milk` may both
+    exist); the full `path` is unique.
+    """
 
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
-    code: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str] = mapped_column(String(100))
     path: Mapped[str] = mapped_column(String(500), unique=True)
     name_kk: Mapped[str] = mapped_column(String(200), default="")
     name_ru: Mapped[str] = mapped_column(String(200), default="")

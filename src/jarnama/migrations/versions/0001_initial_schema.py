@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 11:31:50.867232
+Create Date: 2026-11-27 11:34:47.172143
 """
 
 from collections.abc import Sequence
@@ -68,7 +68,6 @@ def upgrade() -> None:
             ["parent_id"], ["categories.id"], name=op.f("fk_categories_parent_id_categories")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
-        sa.UniqueConstraint("code", name=op.f("uq_categories_code")),
         sa.UniqueConstraint("path", name=op.f("uq_categories_path")),
     )
     with op.batch_alter_table("categories", schema=None) as batch_op:
