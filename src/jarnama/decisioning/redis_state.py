@@ -1,0 +1,262 @@
+"""`RedisStateStore`: spend, pacing and frequency shared by all server processes through Redis.
+
+Every write is one atomic Lua script (no read-modify-write races between processes). Reads
+on the hot path never wait for Redis per campaign: the exhausted-campaign sets and the pacing
+rates are fetched in one round trip at most every `refresh_seconds` (a budget reached in
+another process stops serving here within that interval; 0.25 s by default, the issue asks
+for under a second). Frequency counters are one round trip per request with a user id.
+Keys (prefix `jarnama:` by default): `spend:d:<day>:<campaign>`, `spend:t:<campaign>`,
+`bid:<resolved bid id>`, `exhausted:d:<day>`, `exhausted:t`, `pace`, `freq:d:<day>:<user>`,
+`freq:w:<week>:<user>` (users as a 96-bit BLAKE2b digest). Not Redis Cluster ready: one
+charge touches keys of several hash slots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, cast
+
+import redis
+
+from jarnama.core.time import business_day
+from jarnama.decisioning.state import (
+    BID_MEMORY_DAYS,
+    MTIYN_PER_TIYN,
+    Budgeted,
+    ChargeResult,
+    ChargeStatus,
+    Spend,
+    iso_week,
+    user_key,
+)
+
+log = logging.getLogger(__name__)
+
+# KEYS: bid id, daily spend, total spend, daily exhausted set, total exhausted set.
+# ARGV: amount, daily limit (-1: none), total limit (-1: none), campaign id, bid TTL, day TTL.
+# Returns {status, daily, total}: 1 charged, 2 duplicate, 3 daily exhausted, 4 total exhausted.
+_CHARGE_LUA = """
+local daily = tonumber(redis.call('GET', KEYS[2]) or '0')
+local total = tonumber(redis.call('GET', KEYS[3]) or '0')
+if redis.call('EXISTS', KEYS[1]) == 1 then return {2, daily, total} end
+local amount = tonumber(ARGV[1])
+local daily_limit = tonumber(ARGV[2])
+local total_limit = tonumber(ARGV[3])
+if daily_limit >= 0 and daily >= daily_limit then
+  redis.call('SADD', KEYS[4], ARGV[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+  return {3, daily, total}
+end
+if total_limit >= 0 and total >= total_limit then
+  redis.call('SADD', KEYS[5], ARGV[4])
+  return {4, daily, total}
+end
+daily = redis.call('INCRBY', KEYS[2], amount)
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+total = redis.call('INCRBY', KEYS[3], amount)
+redis.call('SET', KEYS[1], amount, 'EX', ARGV[5])
+if daily_limit >= 0 and daily >= daily_limit then
+  redis.call('SADD', KEYS[4], ARGV[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+end
+if total_limit >= 0 and total >= total_limit then
+  redis.call('SADD', KEYS[5], ARGV[4])
+end
+return {1, daily, total}
+"""
+
+_STATUS_BY_CODE = {
+    1: ChargeStatus.CHARGED,
+    2: ChargeStatus.DUPLICATE,
+    3: ChargeStatus.DAILY_BUDGET_EXHAUSTED,
+    4: ChargeStatus.TOTAL_BUDGET_EXHAUSTED,
+}
+
+# KEYS: daily counter hash, weekly counter hash. ARGV: campaign id, day TTL, week TTL.
+_IMPRESSION_LUA = """
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1
+"""
+
+_DAY_TTL = 3 * 24 * 3600
+_WEEK_TTL = 9 * 24 * 3600
+_BID_TTL = BID_MEMORY_DAYS * 24 * 3600
+
+
+class RedisStateStore:
+    """State in Redis, shared by every process that uses the same `prefix`."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "jarnama:",
+        refresh_seconds: float = 0.25,
+    ) -> None:
+        """A store on a redis-py client (`redis.Redis.from_url(settings URL)`)."""
+        self._redis = client
+        self._prefix = prefix
+        self._refresh = refresh_seconds
+        self._charge_script = client.register_script(_CHARGE_LUA)
+        self._impression_script = client.register_script(_IMPRESSION_LUA)
+        self._lock = threading.Lock()
+        # (fetched at monotonic, day, exhausted that day, exhausted in total)
+        self._exhausted: tuple[float, dt.date | None, frozenset[int], frozenset[int]] = (
+            float("-inf"),
+            None,
+            frozenset(),
+            frozenset(),
+        )
+        self._rates: tuple[float, dict[int, float]] = (float("-inf"), {})
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> RedisStateStore:
+        """A store on a new client for `url` (e.g. `JARNAMA_REDIS_URL`)."""
+        return cls(redis.Redis.from_url(url), **kwargs)
+
+    def charge(
+        self, resolved_bid_id: str, campaign: Budgeted, amount_mtiyn: int, at: dt.datetime
+    ) -> ChargeResult:
+        """Charge once per resolved bid id; refuse once a budget has been reached (atomic)."""
+        if amount_mtiyn <= 0:
+            return ChargeResult(ChargeStatus.INVALID_AMOUNT)
+        day = business_day(at)
+        p = self._prefix
+        keys = [
+            f"{p}bid:{resolved_bid_id}",
+            f"{p}spend:d:{day.isoformat()}:{campaign.id}",
+            f"{p}spend:t:{campaign.id}",
+            f"{p}exhausted:d:{day.isoformat()}",
+            f"{p}exhausted:t",
+        ]
+        args = [
+            amount_mtiyn,
+            _limit(campaign.daily_budget_tiyn),
+            _limit(campaign.total_budget_tiyn),
+            campaign.id,
+            _BID_TTL,
+            _DAY_TTL,
+        ]
+        try:
+            code, daily, total = cast(list[int], self._charge_script(keys=keys, args=args))
+        except redis.RedisError as exc:
+            log.warning("charge of %s not recorded, Redis failed: %s", resolved_bid_id, exc)
+            return ChargeResult(ChargeStatus.UNAVAILABLE)
+        status = _STATUS_BY_CODE[int(code)]
+        result = ChargeResult(status, int(daily), int(total))
+        if status is not ChargeStatus.DUPLICATE and self._reached(campaign, result):
+            self._mark_exhausted(campaign.id, day)
+        return result
+
+    def spend(self, campaign_id: int, at: dt.datetime) -> Spend:
+        """The campaign's spend on the Almaty day of `at` and in total."""
+        day = business_day(at).isoformat()
+        p = self._prefix
+        keys = [f"{p}spend:d:{day}:{campaign_id}", f"{p}spend:t:{campaign_id}"]
+        raw = cast(list[bytes | None], self._redis.mget(keys))
+        return Spend(int(raw[0] or 0), int(raw[1] or 0))
+
+    def budget_exhausted(self, campaign_id: int, day: dt.date) -> bool:
+        """Whether the campaign reached a budget (as of at most `refresh_seconds` ago)."""
+        fetched, cached_day, daily, total = self._exhausted
+        if cached_day != day or time.monotonic() - fetched > self._refresh:
+            fetched, cached_day, daily, total = self._refresh_exhausted(day)
+        return campaign_id in total or campaign_id in daily
+
+    def pass_rate(self, campaign_id: int) -> float:
+        """The pacing pass-through probability (1 when never set), refreshed each interval."""
+        fetched, rates = self._rates
+        if time.monotonic() - fetched > self._refresh:
+            rates = self._refresh_rates()
+        return rates.get(campaign_id, 1.0)
+
+    def set_pass_rate(self, campaign_id: int, rate: float) -> None:
+        """Store the pacing pass-through probability, clamped to [0, 1]."""
+        rate = min(1.0, max(0.0, rate))
+        self._redis.hset(f"{self._prefix}pace", str(campaign_id), repr(rate))
+        with self._lock:
+            fetched, rates = self._rates
+            self._rates = (fetched, {**rates, campaign_id: rate})
+
+    def record_impression(self, user_id: str, campaign_id: int, at: dt.datetime) -> None:
+        """Count an impression toward the user's daily and weekly frequency caps (atomic)."""
+        day_key, week_key = self._frequency_keys(user_id, at)
+        self._impression_script(keys=[day_key, week_key], args=[campaign_id, _DAY_TTL, _WEEK_TTL])
+
+    def frequency(self, user_id: str, at: dt.datetime) -> Mapping[int, tuple[int, int]]:
+        """Impressions this user saw per campaign (day, ISO week); empty if Redis fails."""
+        day_key, week_key = self._frequency_keys(user_id, at)
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.hgetall(day_key)
+            pipe.hgetall(week_key)
+            per_day, per_week = cast(list[dict[bytes, bytes]], pipe.execute())
+        except redis.RedisError as exc:
+            log.warning("frequency counters unavailable, caps not applied: %s", exc)
+            return {}
+        days = {int(k): int(v) for k, v in per_day.items()}
+        return {int(k): (days.get(int(k), 0), int(v)) for k, v in per_week.items()}
+
+    def _frequency_keys(self, user_id: str, at: dt.datetime) -> tuple[str, str]:
+        day = business_day(at)
+        user = user_key(user_id)
+        return (
+            f"{self._prefix}freq:d:{day.isoformat()}:{user}",
+            f"{self._prefix}freq:w:{iso_week(day)}:{user}",
+        )
+
+    def _reached(self, campaign: Budgeted, result: ChargeResult) -> bool:
+        daily_limit = _limit(campaign.daily_budget_tiyn)
+        total_limit = _limit(campaign.total_budget_tiyn)
+        return (0 <= daily_limit <= result.daily_spent_mtiyn) or (
+            0 <= total_limit <= result.total_spent_mtiyn
+        )
+
+    def _mark_exhausted(self, campaign_id: int, day: dt.date) -> None:
+        """Stop serving the campaign here at once, without waiting for the next refresh."""
+        with self._lock:
+            fetched, cached_day, daily_set, total_set = self._exhausted
+            if cached_day == day:
+                self._exhausted = (fetched, day, daily_set | {campaign_id}, total_set)
+
+    def _refresh_exhausted(
+        self, day: dt.date
+    ) -> tuple[float, dt.date | None, frozenset[int], frozenset[int]]:
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.smembers(f"{self._prefix}exhausted:d:{day.isoformat()}")
+            pipe.smembers(f"{self._prefix}exhausted:t")
+            raw_daily, raw_total = cast(list[set[bytes]], pipe.execute())
+        except redis.RedisError as exc:
+            # Keep serving on the last known sets; charges still refuse atomically.
+            log.warning("exhausted budgets not refreshed, Redis failed: %s", exc)
+            return self._exhausted
+        snapshot = (
+            time.monotonic(),
+            day,
+            frozenset(int(x) for x in raw_daily),
+            frozenset(int(x) for x in raw_total),
+        )
+        self._exhausted = snapshot
+        return snapshot
+
+    def _refresh_rates(self) -> dict[int, float]:
+        try:
+            raw = cast(dict[bytes, bytes], self._redis.hgetall(f"{self._prefix}pace"))
+        except redis.RedisError as exc:
+            log.warning("pacing rates not refreshed, Redis failed: %s", exc)
+            return self._rates[1]
+        rates = {int(k): float(v) for k, v in raw.items()}
+        self._rates = (time.monotonic(), rates)
+        return rates
+
+
+def _limit(budget_tiyn: int | None) -> int:
+    return -1 if budget_tiyn is None else budget_tiyn * MTIYN_PER_TIYN
