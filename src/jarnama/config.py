@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from jarnama.core.errors import ConfigurationError
 
@@ -52,7 +58,7 @@ class RateSetting(BaseModel):
 
     currency: Literal["USD", "EUR", "RUB"]
     on: dt.date
-    kzt: Decimal = Field(gt=0)
+    kzt: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
     quantity: int = Field(default=1, ge=1)
 
 
@@ -60,6 +66,7 @@ class MoneySettings(BaseModel):
     """Exchange rates known without an import (an NBK XML import adds more)."""
 
     rates: list[RateSetting] = Field(default_factory=list)
+    max_rate_age_days: int = Field(default=7, ge=0, le=366)
 
 
 class Settings(BaseSettings):
@@ -88,10 +95,41 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     money: MoneySettings = Field(default_factory=MoneySettings)
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The default sources; malformed JSON is left to validation (reported with the rest)."""
+        for source in (env_settings, dotenv_settings):
+            _keep_undecodable_json(source)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
     @property
     def base_url(self) -> str:
         """The URL clients use to reach this install."""
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+def _keep_undecodable_json(source: PydanticBaseSettingsSource) -> None:
+    """Pass a section's value that is not valid JSON on as text instead of raising at once.
+
+    pydantic-settings stops at the first such value with a bare `SettingsError`; as text it
+    fails validation like any other bad value, so every problem is reported together.
+    """
+    decode = source.decode_complex_value
+
+    def lenient(field_name: str, field: Any, value: Any) -> Any:
+        try:
+            return decode(field_name, field, value)
+        except ValueError:
+            return value
+
+    source.decode_complex_value = lenient  # type: ignore[method-assign]
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -104,6 +142,8 @@ def load_settings(**overrides: Any) -> Settings:
             where = "JARNAMA_" + "__".join(str(part) for part in error["loc"]).upper()
             problems.append(f"{where}: {error['msg']}")
         raise ConfigurationError("invalid configuration:\n  " + "\n  ".join(problems)) from exc
+    except SettingsError as exc:
+        raise ConfigurationError(f"invalid configuration: {exc}") from exc
 
 
 def masked(settings: Settings) -> dict[str, Any]:
@@ -117,11 +157,25 @@ def masked(settings: Settings) -> dict[str, Any]:
                 out[name] = "********" if value.get_secret_value() else ""
             elif isinstance(value, BaseModel):
                 walk(value, out[name])
-        if isinstance(model, DatabaseSettings) and "@" in model.url:
-            scheme, _, rest = model.url.partition("://")
-            creds, _, host = rest.rpartition("@")
-            user = creds.split(":", 1)[0]
-            out["url"] = f"{scheme}://{user}:********@{host}"
+        if isinstance(model, DatabaseSettings):
+            out["url"] = _mask_url(model.url)
 
     walk(settings, data)
+    if settings.redis_url:
+        data["redis_url"] = _mask_url(settings.redis_url)
     return data
+
+
+_QUERY_PASSWORD_RE = re.compile(r"([?&](?:password|pass|pwd)=)[^&]*", re.IGNORECASE)
+
+
+def _mask_url(url: str) -> str:
+    """A URL with the password of its user-info part replaced by asterisks."""
+    url = _QUERY_PASSWORD_RE.sub(r"\1********", url)
+    scheme, sep, rest = url.partition("://")
+    # The last "@" ends the user-info even when an unencoded password holds "/" or "@".
+    creds, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in creds:
+        return url
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:********@{host}"
