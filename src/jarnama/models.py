@@ -1,8 +1,9 @@
 """Imports every domain's tables so `Base.metadata` is complete (Alembic and tests use this)."""
 
+from jarnama.campaigns import models as campaigns_models
 from jarnama.catalog import models as catalog_models
 from jarnama.core.db import Base
 from jarnama.money import models as money_models
 from jarnama.tenancy import models as tenancy_models
 
-__all__ = ["Base", "catalog_models", "money_models", "tenancy_models"]
+__all__ = ["Base", "campaigns_models", "catalog_models", "money_models", "tenancy_models"]
