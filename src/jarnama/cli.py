@@ -10,12 +10,14 @@ from rich.console import Console
 
 from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
+from jarnama.money.cli import rates_app
 
 app = typer.Typer(help="Jarnama: AdTech middleware for Kazakhstan.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(rates_app, name="rates")
 console = Console(stderr=True)
 
 

@@ -13,11 +13,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from sqlalchemy.exc import IntegrityError
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jarnama.core.errors import Conflict, JarnamaError, PayloadTooLarge
+from jarnama.core.errors import Conflict, InvalidInput, JarnamaError, PayloadTooLarge
 from jarnama.core.logging import request_id_var
 
 log = logging.getLogger("jarnama.http")
@@ -140,8 +141,65 @@ def _field_of(location: Any) -> str | None:
     return ".".join(parts) or None
 
 
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(description="A stable machine-readable code, e.g. not_found.")
+    detail: str = Field(description="What went wrong, for people.")
+    field: str | None = Field(description="The input field at fault, when there is one.")
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe error responses as they are sent: `ErrorBody`, not FastAPI's default 422 shape.
+
+    Every 4xx/5xx response without a body schema of its own (and every 422) gets the
+    `ErrorBody` JSON schema, and an operation with parameters documents the 400 it answers
+    for a bad one.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = ErrorBody.model_json_schema()
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses: dict[str, Any] = operation["responses"]
+            if operation.get("parameters") and "400" not in responses:
+                responses["400"] = {"description": "A parameter is not acceptable (names it)."}
+            for status, response in responses.items():
+                if status[:1] in ("4", "5") and _undocumented_error(response):
+                    response["content"] = {"application/json": {"schema": dict(_ERROR_REF)}}
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        components.pop(name, None)
+    return schema
+
+
+def _undocumented_error(response: dict[str, Any]) -> bool:
+    """True when a response has no body schema of its own, or FastAPI's default 422 one."""
+    content = response.get("content")
+    if not content:
+        return True
+    schema = content.get("application/json", {}).get("schema", {})
+    return str(schema.get("$ref", "")).endswith("/HTTPValidationError")
+
+
+def _install_error_documentation(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error the same way; 422 only for bodies that fail schema validation."""
+    _install_error_documentation(app)
 
     @app.exception_handler(JarnamaError)
     async def _jarnama(_: Request, exc: JarnamaError) -> JsonResponse:
@@ -176,6 +234,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _integrity(_: Request, exc: IntegrityError) -> JsonResponse:
         log.warning("integrity error", extra={"error": str(exc.orig)})
         return error_response(Conflict("this clashes with an existing object"))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(_: Request, exc: Exception) -> JsonResponse:
+        # SQLite refuses integers beyond 64 bits with OverflowError, PostgreSQL with a DataError
+        # ("integer out of range"): either way the client sent a number no column can hold.
+        log.info("value out of range", extra={"error": str(exc)})
+        return error_response(InvalidInput("a number in the request is out of range"))
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JsonResponse:
