@@ -104,6 +104,12 @@ def authenticate(session: Session, token: str, cache: PrincipalCache | None = No
                     account_ids=_account_ids(session, user.role, user.account_id),
                     user_id=user.id,
                 )
+    if (
+        principal is not None
+        and principal.account_id is not None
+        and not repository.account_is_active(session, principal.account_id)
+    ):
+        principal = None  # a deactivated account's credentials stop working with it
     if principal is None:
         raise Unauthenticated("the bearer credential is unknown, revoked or expired")
     if cache is not None and principal.api_key_id is not None:

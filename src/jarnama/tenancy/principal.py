@@ -66,3 +66,12 @@ class Principal:
             return self.account_id
         self.ensure_access(requested, "account")
         return requested
+
+    def ensure_can_read(self) -> None:
+        """Raise 403 unless the credential may read management data (`read` or `manage`)."""
+        if not self.scopes & {Scope.READ.value, Scope.MANAGE.value}:
+            raise Forbidden("this credential lacks the 'read' scope")
+
+    def visible_account_ids(self) -> frozenset[int] | None:
+        """The accounts whose rows this caller may list (None: every account and the network)."""
+        return None if self.is_network_admin else self.account_ids
