@@ -104,7 +104,8 @@ def create_app(
 def _domain_routers() -> list[APIRouter]:
     """Every domain's management API, mounted under /api/v1."""
     from jarnama.campaigns.api import router as campaigns_router
+    from jarnama.catalog.api import router as catalog_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
 
-    return [tenancy_router, money_router, campaigns_router]
+    return [tenancy_router, money_router, campaigns_router, catalog_router]

@@ -8,6 +8,7 @@ import sys
 import typer
 from rich.console import Console
 
+from jarnama.catalog.cli import import_app
 from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
 from jarnama.money.cli import rates_app
@@ -21,6 +22,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(rates_app, name="rates")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
+app.add_typer(import_app, name="import")
 console = Console(stderr=True)
 
 
