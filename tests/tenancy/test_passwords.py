@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from typing import Literal
 
 import pytest
@@ -42,18 +40,6 @@ def test_unknown_user_costs_one_verification_like_a_wrong_password() -> None:
     assert not passwords.verify(None, "a long enough secret")
     assert not passwords.verify(stored, "wrong but long enough")
     assert calls == ["verify", "verify"]
-
-    def median_seconds(stored_hash: str | None) -> float:
-        samples = []
-        for _ in range(5):
-            started = time.perf_counter()
-            passwords.verify(stored_hash, "wrong but long enough")
-            samples.append(time.perf_counter() - started)
-        return statistics.median(samples)
-
-    # Both paths run one argon2id verification with the same parameters (~50 ms here).
-    ratio = median_seconds(None) / median_seconds(stored)
-    assert 0.5 < ratio < 2.0
 
 
 def test_cheap_hashes_ask_for_a_rehash_under_the_real_parameters() -> None:
