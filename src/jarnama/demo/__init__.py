@@ -1,0 +1,1 @@
+"""The demo network: a grocery retailer with its catalog, stores, suppliers and placements."""
