@@ -11,6 +11,7 @@ from rich.console import Console
 from jarnama.catalog.cli import import_app
 from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
+from jarnama.demo.cli import demo_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
 
@@ -19,6 +20,7 @@ config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
 app.add_typer(rates_app, name="rates")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")

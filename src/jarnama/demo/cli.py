@@ -1,0 +1,160 @@
+"""`jarnama demo`: a fresh demo database, seeded, printed, and served."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from jarnama.config import Settings
+    from jarnama.demo.seed import DemoNetwork
+
+DEFAULT_DEMO_DB = "jarnama-demo.db"
+
+demo_app = typer.Typer(help="Create, seed and serve the demo network.", invoke_without_command=True)
+# soft_wrap: a URL, key or curl command must stay on one line to paste cleanly.
+console = Console(highlight=False, soft_wrap=True)
+
+
+def demo_database_url(settings: Settings) -> str:
+    """The explicitly configured database URL (JARNAMA_DATABASE__URL), else ./jarnama-demo.db."""
+    explicit = "database" in settings.model_fields_set and "url" in (
+        settings.database.model_fields_set
+    )
+    return settings.database.url if explicit else f"sqlite:///./{DEFAULT_DEMO_DB}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for PostgreSQL and in-memory SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    _, _, rest = url.partition(":///")
+    return None if rest in ("", ":memory:") else Path(rest)
+
+
+def _fresh_database(url: str, reset: bool) -> None:
+    """Delete a SQLite demo file (and its WAL); on PostgreSQL drop the tables if `reset`."""
+    path = sqlite_path(url)
+    if path is not None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    if reset:
+        from sqlalchemy import text
+
+        import jarnama.models
+        from jarnama.core.db import make_engine
+
+        engine = make_engine(url)
+        jarnama.models.Base.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        engine.dispose()
+
+
+def _print_summary(settings: Settings, url: str, seeded: DemoNetwork, seconds: float) -> None:
+    """The URLs, both keys, the seed timings and curl examples that work when pasted."""
+    from jarnama.demo.examples import demo_examples
+    from jarnama.demo.suppliers import RETAILER_NAME
+
+    base = settings.base_url
+    t = seeded.timings
+    console.print(
+        f"\n[bold green]Jarnama demo[/] — «{RETAILER_NAME}»: {seeded.products:,} products, "
+        f"{seeded.brands} brands, {seeded.accounts} accounts, "
+        f"{seeded.store_stock_rows:,} store-stock rows"
+    )
+    console.print(
+        f"seeded in [bold]{seconds:.1f} s[/] (migrations {t['migrate']:.1f} s, network "
+        f"{t['network']:.1f} s, catalog generated {t['generate']:.1f} s, imported "
+        f"{t['import']:.1f} s) into {url}"
+    )
+    rows = (
+        ("API docs", f"{base}/docs"),
+        ("Health", f"{base}/healthz"),
+        ("Metrics", f"{base}/metrics"),
+        ("Network admin API key", seeded.admin_key),
+        (f"Advertiser API key ({seeded.advertiser_name})", seeded.advertiser_key),
+    )
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        console.print(f"[bold]{label.ljust(width)}[/]  ", end="")
+        console.print(value, markup=False)
+    console.print("\n[bold]Try:[/]")
+    examples = demo_examples(seeded.admin_key, seeded.advertiser_key, seeded.advertiser_name)
+    for example in examples:
+        console.print(f"# {example.title}", style="dim", markup=False)
+        console.print(example.curl(base), markup=False)
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(
+    products: int = typer.Option(
+        20_000, "--products", min=1, help="How many products to generate."
+    ),
+    seed: int = typer.Option(2026, "--seed", help="Random seed of the generated catalog."),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="Serve the API after seeding (--no-serve: print only)."
+    ),
+    host: str | None = typer.Option(None, help="Bind address (default JARNAMA_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default JARNAMA_PORT, 8000)."),
+    reset: bool = typer.Option(
+        False, "--reset", help="Drop every table of a configured PostgreSQL database first."
+    ),
+) -> None:
+    """Create a fresh demo database, run the migrations, seed the demo network and serve it."""
+    from jarnama.cli import settings_or_exit
+    from jarnama.core.db import make_engine, make_sessionmaker, transaction
+    from jarnama.core.errors import Conflict
+    from jarnama.core.migrate import upgrade
+    from jarnama.demo.seed import seed_demo
+
+    settings = settings_or_exit()
+    updates: dict[str, object] = {}
+    if host is not None:
+        updates["host"] = host
+    if port is not None:
+        updates["port"] = port
+    url = demo_database_url(settings)
+    updates["database"] = settings.database.model_copy(update={"url": url})
+    settings = settings.model_copy(update=updates)
+
+    started = time.perf_counter()
+    _fresh_database(url, reset)
+    engine = make_engine(url)
+    upgrade(engine)
+    migrated = time.perf_counter() - started
+    try:
+        with (
+            console.status("seeding the demo network …"),
+            transaction(make_sessionmaker(engine)) as session,
+        ):
+            seeded = seed_demo(session, settings, products=products, seed=seed)
+    except Conflict as exc:
+        console.print(f"[red]{exc.message}[/] (pass --reset to drop the tables first)")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    seeded.timings["migrate"] = migrated
+    _print_summary(settings, url, seeded, time.perf_counter() - started)
+    if not serve:
+        return
+
+    import uvicorn
+
+    from jarnama.app import create_app
+    from jarnama.core.logging import configure_logging
+
+    console.print(f"\nserving on {settings.base_url} (Ctrl+C stops)\n")
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )

@@ -1,0 +1,88 @@
+"""`jarnama demo --no-serve`: a fresh SQLite demo database, seeded and printed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from jarnama.catalog.models import Product
+from jarnama.cli import app
+from jarnama.config import Settings
+from jarnama.core.db import make_engine
+from jarnama.demo.cli import DEFAULT_DEMO_DB, demo_database_url, sqlite_path
+
+ADMIN_KEY = "jk_clidemoadmin_0123456789abcdefghij"
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory and no JARNAMA_ variables from the developer's shell."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("JARNAMA_DATABASE__URL", "JARNAMA_PORT", "JARNAMA_HOST", "JARNAMA_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("JARNAMA_DEMO_ADVERTISER_KEY", raising=False)
+    monkeypatch.setenv("JARNAMA_DEMO_ADMIN_KEY", ADMIN_KEY)
+    monkeypatch.setenv("JARNAMA_LOG_JSON", "false")
+    return tmp_path
+
+
+def _products(path: Path) -> int:
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(Product)) or 0
+    finally:
+        engine.dispose()
+
+
+def test_no_serve_seeds_a_fresh_database_and_prints_keys(demo_dir: Path) -> None:
+    """The demo file is created (and replaced on the next run); URLs, keys and curls are printed."""
+    runner = CliRunner()
+    first = runner.invoke(app, ["demo", "--no-serve", "--products", "200"])
+    assert first.exit_code == 0, first.output
+    database = demo_dir / DEFAULT_DEMO_DB
+    assert _products(database) == 200
+    out = first.output
+    for text in ("http://127.0.0.1:8000/docs", "/healthz", "/metrics", "seeded in"):
+        assert text in out
+    assert ADMIN_KEY in out
+    advertiser_key = re.search(r"Advertiser API key \(Food Master\)\s+(jk_\S+)", out)
+    assert advertiser_key is not None
+    curls = [line for line in out.splitlines() if line.startswith("curl ")]
+    assert len(curls) >= 6
+    assert (
+        f"curl -s -H 'Authorization: Bearer {ADMIN_KEY}' http://127.0.0.1:8000/api/v1/me" in curls
+    )
+    assert any(advertiser_key.group(1) in line and "/catalog/products" in line for line in curls)
+    assert any("--data-urlencode" in line for line in curls)
+
+    again = runner.invoke(app, ["demo", "--no-serve", "--products", "150", "--port", "8123"])
+    assert again.exit_code == 0, again.output
+    assert _products(database) == 150
+    assert "http://127.0.0.1:8123/docs" in again.output
+    assert advertiser_key.group(1) not in again.output
+
+
+def test_explicit_database_url_is_used(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With JARNAMA_DATABASE__URL set, the demo seeds that database instead of the default."""
+    target = demo_dir / "elsewhere.db"
+    monkeypatch.setenv("JARNAMA_DATABASE__URL", f"sqlite:///{target}")
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--products", "100"])
+    assert result.exit_code == 0, result.output
+    assert _products(target) == 100
+    assert not (demo_dir / DEFAULT_DEMO_DB).exists()
+
+
+def test_database_url_choice() -> None:
+    """Only an explicitly set URL replaces the default demo file."""
+    implicit = Settings(_env_file=None)
+    assert demo_database_url(implicit) == f"sqlite:///./{DEFAULT_DEMO_DB}"
+    explicit = Settings(_env_file=None, database={"url": "postgresql://u@db/demo"})
+    assert demo_database_url(explicit) == "postgresql+psycopg://u@db/demo"
+    assert sqlite_path("sqlite:///./x.db") == Path("x.db")
+    assert sqlite_path("sqlite:///:memory:") is None
+    assert sqlite_path("postgresql+psycopg://u@db/demo") is None
