@@ -74,6 +74,12 @@ def test_category_tree_brand_product_crud(client: TestClient, session: Session) 
         client.get(f"{API}/products", params={"q": "Молоко 2,5", "active": False}, headers=admin)
     )
     assert [p["sku"] for p in found["items"]] == ["FM-1"]
+    # Case folds in Kazakh and Russian on both databases (SQLite gets a Unicode lower()).
+    for query in ("сүт", "СҮТ", "молоко"):
+        folded = _ok(
+            client.get(f"{API}/products", params={"q": query, "active": False}, headers=admin)
+        )
+        assert [p["sku"] for p in folded["items"]] == ["FM-1"], query
     assert _ok(client.get(f"{API}/products", params={"q": "_"}, headers=admin))["items"] == []
     assert _ok(client.get(f"{API}/products", params={"q": "fm-1"}, headers=admin))["items"]
     actions = [(e.action, e.entity) for e in audit_entries(session, "product")]

@@ -135,9 +135,8 @@ def products_query(
         stmt = stmt.where(Product.brand_id.in_(owned))
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        # lower() folds Cyrillic on PostgreSQL but only ASCII on SQLite, so the text as typed
-        # is matched too.
-        patterns = {f"%{escaped.lower()}%", f"%{escaped}%"}
+        # Case-insensitive in every script: core/db.py gives SQLite a Unicode lower().
+        patterns = {f"%{escaped.lower()}%"}
         stmt = stmt.where(
             or_(
                 Product.gtin == q,
