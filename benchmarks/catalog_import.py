@@ -45,8 +45,8 @@ DEPARTMENTS = {
     "household": ["detergent", "paper", "cleaning"],
     "sweets": ["chocolate", "candy", "halva"],
 }
-WORDS_KK = ["сүт", "нан", "ет", "шай", "су", "ірімшік", "май", "қант", "күріш", "шырын"]  # noqa: RUF001 - Kazakh and Russian text
-WORDS_RU = ["молоко", "хлеб", "мясо", "чай", "вода", "сыр", "масло", "сахар", "рис", "сок"]  # noqa: RUF001 - Kazakh and Russian text
+WORDS_KK = ["сүт", "нан", "ет", "шай", "су", "ірімшік", "май", "қант", "күріш", "шырын"]
+WORDS_RU = ["молоко", "хлеб", "мясо", "чай", "вода", "сыр", "масло", "сахар", "рис", "сок"]
 WORDS_EN = ["milk", "bread", "meat", "tea", "water", "cheese", "butter", "sugar", "rice", "juice"]
 
 
@@ -68,8 +68,8 @@ def generate_csv(path: Path, rows: int) -> None:
                     gtin_with_check_digit(f"487{index:09d}"),
                     brands[rng.randrange(len(brands))],
                     categories[rng.randrange(len(categories))],
-                    f"{WORDS_KK[word]} {grams} г",  # noqa: RUF001 - Kazakh and Russian text
-                    f"{WORDS_RU[word]} {grams} г",  # noqa: RUF001 - Kazakh and Russian text
+                    f"{WORDS_KK[word]} {grams} г",
+                    f"{WORDS_RU[word]} {grams} г",
                     f"{WORDS_EN[word]} {grams} g",
                     f"{rng.randrange(50, 250_000)}.{rng.randrange(100):02d}",
                     rng.randrange(0, 500),

@@ -44,7 +44,7 @@ def _postgres_engine() -> tuple[Engine, str]:
         message = f"PostgreSQL at {POSTGRES_URL} is not reachable: {type(exc).__name__}: {exc}"
         if ON_CI:
             pytest.fail(message + " (CI is set, so PostgreSQL tests must run)")
-        print(f"\nSKIP postgresql tests: {message}")  # noqa: T201 - the reason must be visible
+        print(f"\nSKIP postgresql tests: {message}")
         pytest.skip(message)
     admin.dispose()
     from sqlalchemy import create_engine

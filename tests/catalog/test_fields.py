@@ -36,7 +36,7 @@ def test_valid_gtins_pass(gtin: str) -> None:
         ("12345", "must be 8, 12, 13 or 14 digits"),
         ("40063813339312", "has a wrong GS1 check digit"),
         ("400638133393a", "must be 8, 12, 13 or 14 digits"),
-        ("４００６３８１３３３９３１", "must be 8, 12, 13 or 14 digits"),  # noqa: RUF001 - full-width digits on purpose
+        ("４００６３８１３３３９３１", "must be 8, 12, 13 or 14 digits"),
     ],
 )
 def test_invalid_gtins_name_the_reason(gtin: str, reason: str) -> None:

@@ -1,7 +1,5 @@
 """The demo retailer's category tree: paths of codes with Kazakh, Russian and English names."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian category names are the data here
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,8 +7,6 @@ belong to the candidate, so a product keeps them whatever the count or seed; pri
 stock and the inactive few come from the seed.
 """
 
-# ruff: noqa: RUF002 - Kazakh and Russian examples in docstrings
-
 from __future__ import annotations
 
 import random

@@ -5,8 +5,6 @@ them (good to a few hundred metres, enough for geo targeting demos), the house n
 the stores are invented.
 """
 
-# ruff: noqa: RUF001 - Almaty and Astana street names in Russian
-
 from __future__ import annotations
 
 from dataclasses import dataclass

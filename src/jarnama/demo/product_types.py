@@ -1,7 +1,5 @@
 """A product type of the demo catalog: a noun in three languages, its brands and variant axes."""
 
-# ruff: noqa: RUF002 - Kazakh and Russian words are the data here
-
 from __future__ import annotations
 
 from dataclasses import dataclass

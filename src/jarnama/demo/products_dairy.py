@@ -1,7 +1,5 @@
 """Dairy and bakery of the demo catalog."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian product names are the data here
-
 from __future__ import annotations
 
 from jarnama.demo.product_types import LINES, SLICED, ProductType, kind

@@ -1,7 +1,5 @@
 """Sweets, snacks, drinks and frozen food of the demo catalog."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian product names are the data here
-
 from __future__ import annotations
 
 from jarnama.demo.product_types import FROZEN, LINES, ProductType, kind

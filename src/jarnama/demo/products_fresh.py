@@ -1,7 +1,5 @@
 """Meat, poultry, fish and seafood of the demo catalog."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian product names are the data here
-
 from __future__ import annotations
 
 from jarnama.demo.product_types import CHILLED, FROZEN, SMOKED, ProductType, kind

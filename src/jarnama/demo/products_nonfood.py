@@ -1,7 +1,5 @@
 """Non-food of the demo catalog: baby, household chemicals, personal care, pet supplies."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian product names are the data here
-
 from __future__ import annotations
 
 from jarnama.demo.product_types import LINES, ProductType, kind

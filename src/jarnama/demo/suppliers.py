@@ -4,8 +4,6 @@ The brands are ones sold in Kazakhstan's grocery stores; which demo account owns
 is part of the invented demo, not a statement about the real companies.
 """
 
-# ruff: noqa: RUF001 - brand names are written as registered, some in Cyrillic
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,8 +5,6 @@ letters beyond Russian are real letters, never replaced by their Russian look-al
 adjectives agree with the product noun, so an option may carry its four forms (m, f, n, pl).
 """
 
-# ruff: noqa: RUF001, RUF002 - Kazakh and Russian words are the data here
-
 from __future__ import annotations
 
 from dataclasses import dataclass
