@@ -279,6 +279,12 @@ class CompiledPlacement:
     one_per_advertiser: bool
 
 
+# What the listing auction reads per candidate, precomputed per placement: the product, its
+# reserve there, whether it can serve (0) or why not (the auction's rejection code), and the
+# ad groups allowed on the placement with their effective bids.
+ListingSlot = tuple[ProductSpec, int, str | None, tuple[tuple[int, int, "CompiledAdGroup"], ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionSnapshot:
     """Everything one decision reads, compiled once; rebuilt (never mutated) on change."""
@@ -302,6 +308,8 @@ class DecisionSnapshot:
     category_products: Mapping[int, tuple[int, ...]]
     # placement → ad groups that may serve there (kind and placement targeting resolved).
     placement_index: Mapping[int, tuple[CompiledAdGroup, ...]]
+    # placement → product → its ListingSlot (listing placements, promoted products only).
+    listing_slots: Mapping[int, Mapping[int, ListingSlot]]
     # term → products of automatic ad groups whose search text contains it.
     term_index: Mapping[str, frozenset[int]]
     product_terms: Mapping[int, frozenset[str]]
@@ -425,11 +433,46 @@ def compile_snapshot(
         category_index={k: tuple(v) for k, v in category_index.items()},
         category_products={k: tuple(sorted(v)) for k, v in category_products.items()},
         placement_index={k: tuple(v) for k, v in placement_index.items()},
+        listing_slots=_listing_slots(placement_map, product_map, product_index),
         term_index={k: frozenset(v) for k, v in term_index.items()},
         product_terms=product_terms,
         category_paths=_category_paths(category_paths, product_map.values()),
         issues=tuple(issues),
     )
+
+
+def _listing_slots(
+    placements: Mapping[int, CompiledPlacement],
+    products: Mapping[int, ProductSpec],
+    product_index: Mapping[int, list[CompiledAdGroup]],
+) -> dict[int, dict[int, ListingSlot]]:
+    slots: dict[int, dict[int, ListingSlot]] = {}
+    for placement in placements.values():
+        if placement.ad_kind is not AdKind.SPONSORED_LISTING:
+            continue
+        floor = max(placement.min_bid_tiyn, 1)
+        per_product: dict[int, ListingSlot] = {}
+        for product_id, groups in product_index.items():
+            allowed = tuple(
+                (g.id, g.effective_bids[placement.id], g)
+                for g in groups
+                if placement.id in g.effective_bids
+            )
+            if not allowed:
+                continue
+            product = products[product_id]
+            leaf = product.category_id
+            reserve = (
+                floor if leaf is None else max(placement.reserve_by_category.get(leaf, floor), 1)
+            )
+            problem = None
+            if not product.active:
+                problem = "product_inactive"
+            elif not product.in_stock:
+                problem = "out_of_stock"
+            per_product[product_id] = (product, reserve, problem, allowed)
+        slots[placement.id] = per_product
+    return slots
 
 
 def _category_paths(
