@@ -8,8 +8,6 @@ products for one 4-slot search placement. Prints p50/p90/p99/max per request sha
     .venv/bin/python benchmarks/auction.py [--requests 5000] [--profile]
 """
 
-# ruff: noqa: RUF001 - the synthetic catalog speaks Kazakh and Russian
-
 from __future__ import annotations
 
 import argparse

@@ -1,7 +1,5 @@
 """Query normalisation and keyword matching on real Kazakh and Russian grocery queries."""
 
-# ruff: noqa: RUF001 - Kazakh and Russian strings are the subject of these tests
-
 from __future__ import annotations
 
 import pytest

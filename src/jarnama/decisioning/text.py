@@ -9,8 +9,6 @@ It is deliberately light: it only has to make a keyword meet its inflected forms
 same function runs on both sides, so a stem that is "wrong" linguistically still matches.
 """
 
-# ruff: noqa: RUF001, RUF002 - Cyrillic (Kazakh, Russian) text is the point of this module
-
 from __future__ import annotations
 
 import enum
