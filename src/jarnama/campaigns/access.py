@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from jarnama.core.errors import Forbidden
-from jarnama.tenancy.models import Scope
+from jarnama.tenancy.models import Role, Scope
 from jarnama.tenancy.principal import Principal
 
 READ_SCOPES = frozenset({Scope.READ.value, Scope.MANAGE.value})
+
+
+def ensure_not_creator(principal: Principal) -> None:
+    """Raise 403 for creators: campaigns, ad groups, creatives and segments are not theirs."""
+    # A creator account owns no campaigns and must not browse the network's segments either;
+    # the answer is 403 whatever the object, so it says nothing about what exists.
+    if principal.role is Role.CREATOR:
+        raise Forbidden("creator accounts have no access to campaigns")
 
 
 def ensure_can_read(principal: Principal) -> None:

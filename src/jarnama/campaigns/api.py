@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from jarnama.campaigns import creatives, segments, service
+from jarnama.campaigns.access import ensure_not_creator
 from jarnama.campaigns.models import (
     AdGroup,
     AdGroupStatus,
@@ -34,7 +35,13 @@ from jarnama.campaigns.schemas import (
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep
 
-router = APIRouter(tags=["campaigns"])
+
+def refuse_creators(principal: PrincipalDep) -> None:
+    """Answer 403 to creators on every route of this router (before any lookup)."""
+    ensure_not_creator(principal)
+
+
+router = APIRouter(tags=["campaigns"], dependencies=[Depends(refuse_creators)])
 
 Cursor = Annotated[str | None, Query(description="The `next_cursor` of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
