@@ -75,11 +75,12 @@ def test_promoted_products_must_be_active_and_of_the_advertisers_brands(
     client: TestClient, world: World
 ) -> None:
     campaign = create_campaign(client, world.a)
+    not_ours = "is not of one of this advertiser's brands"
     cases = [
-        (world.milk_b, "is not of one of this advertiser's brands"),
-        (world.unbranded, "is not of one of this advertiser's brands"),
-        (world.inactive_a, "is not active"),
-        (999_999, "is not in the catalog"),
+        (world.milk_b, not_ours),
+        (world.unbranded, not_ours),
+        (world.inactive_a, "(SKU LACTEL-OLD) is not active"),
+        (999_999, not_ours),
     ]
     for product_id, reason in cases:
         body = listing_body(campaign["id"], world.milk_a, product_ids=[world.milk_a, product_id])
@@ -92,6 +93,20 @@ def test_promoted_products_must_be_active_and_of_the_advertisers_brands(
         400,
         "product_ids",
     )
+
+
+def test_another_advertisers_product_answers_like_a_missing_one(
+    client: TestClient, world: World
+) -> None:
+    # B's product must not reveal its SKU or that it exists: it answers like no product.
+    campaign = create_campaign(client, world.a)
+    answers = []
+    for product_id in (world.milk_b, 999_999):
+        body = listing_body(campaign["id"], world.milk_a, product_ids=[product_id])
+        status, field, detail = error_of(client.post(URL, json=body, headers=world.a.headers))
+        answers.append((status, field, detail.replace(str(product_id), "N")))
+    assert answers[0] == answers[1]
+    assert "FM-MILK" not in answers[0][2]
 
 
 def test_bid_below_the_placement_minimum_names_it(client: TestClient, world: World) -> None:

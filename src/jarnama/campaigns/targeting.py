@@ -57,17 +57,15 @@ def check_products(session: Session, account_id: int, product_ids: Sequence[int]
     for product_id in unique:
         field = f"product_ids.{product_ids.index(product_id)}"
         product = found.get(product_id)
-        if product is None:
-            raise InvalidInput(f"product {product_id} is not in the catalog", field=field)
+        # A missing product and another advertiser's answer alike, without SKU or state:
+        # anything more would tell one tenant what another sells.
+        if product is None or product.brand_owner_account_id != account_id:
+            raise InvalidInput(
+                f"product {product_id} is not of one of this advertiser's brands", field=field
+            )
         if not product.active:
             raise InvalidInput(
                 f"product {product_id} (SKU {product.sku}) is not active", field=field
-            )
-        if product.brand_owner_account_id != account_id:
-            raise InvalidInput(
-                f"product {product_id} (SKU {product.sku}) is not of one of this "
-                "advertiser's brands",
-                field=field,
             )
     return unique
 
