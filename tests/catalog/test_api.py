@@ -414,3 +414,18 @@ def test_effective_min_bid_walks_up_the_category_tree(client: TestClient, sessio
     assert placements.effective_min_bid(session, placement, "dairy/milk") == 700
     assert placements.effective_min_bid(session, placement, "bakery") == 100
     assert placements.effective_min_bid(session, placement, None) == 100
+
+
+def test_import_checks_the_caller_before_reading_the_upload(
+    client: TestClient, session: Session
+) -> None:
+    advertiser = factories.account(session, "Importer Co")
+    analyst = factories.api_caller(session, role=Role.ACCOUNT_ANALYST, account_id=advertiser.id)
+    owner = factories.api_caller(session, account_id=advertiser.id)
+    junk = {"Content-Type": "application/octet-stream"}
+    for path in ("products", "stock"):
+        url = f"{API}/imports/{path}"
+        assert client.post(url, content=b"\x00", headers=junk).status_code == 401
+        for caller in (analyst, owner):
+            response = client.post(url, content=b"\x00", headers={**junk, **caller.headers})
+            assert response.status_code == 403, (path, caller.role, response.json())

@@ -38,6 +38,7 @@ from jarnama.core.errors import InvalidInput
 from jarnama.core.http import JsonResponse
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep
+from jarnama.tenancy.principal import Principal
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
@@ -414,8 +415,20 @@ class Upload:
     name: str
 
 
-async def read_upload(request: Request) -> Upload:
-    """The import file of a multipart form (field `file`) or of a text/csv or NDJSON body."""
+def catalog_writer(principal: PrincipalDep) -> Principal:
+    """The caller, refused before any upload is read unless it may write the catalog."""
+    service.ensure_catalog_writer(principal)
+    return principal
+
+
+WriterDep = Annotated[Principal, Depends(catalog_writer)]
+
+
+async def read_upload(request: Request, _writer: WriterDep) -> Upload:
+    """The import file of a multipart form (field `file`) or of a text/csv or NDJSON body.
+
+    Depends on the writer check so nothing is read or parsed for a caller who may not import.
+    """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "multipart/form-data":
         form = await request.form()
@@ -486,13 +499,12 @@ def _import_answer(report: importer.ImportReport | importer.StockImportReport) -
     responses=IMPORT_REJECTED,
 )
 def import_products(
+    principal: WriterDep,
     upload: UploadDep,
-    principal: PrincipalDep,
     session: SessionDep,
     allow_partial: AllowPartial = False,
 ) -> Any:
     """Upsert products by SKU; every bad row is listed, and none applies unless allow_partial."""
-    service.ensure_catalog_writer(principal)
     rows = rows_of_bytes(upload.data, upload.format, upload.name)
     report = importer.import_products(session, rows, actor=principal, allow_partial=allow_partial)
     return _import_answer(report)
@@ -506,13 +518,12 @@ def import_products(
     responses=IMPORT_REJECTED,
 )
 def import_stock(
+    principal: WriterDep,
     upload: UploadDep,
-    principal: PrincipalDep,
     session: SessionDep,
     allow_partial: AllowPartial = False,
 ) -> Any:
     """Set per-store quantities; unknown SKUs and store codes are bad rows."""
-    service.ensure_catalog_writer(principal)
     rows = rows_of_bytes(upload.data, upload.format, upload.name)
     report = stock_import.import_stock(session, rows, actor=principal, allow_partial=allow_partial)
     return _import_answer(report)
