@@ -429,3 +429,42 @@ def test_import_checks_the_caller_before_reading_the_upload(
         for caller in (analyst, owner):
             response = client.post(url, content=b"\x00", headers={**junk, **caller.headers})
             assert response.status_code == 403, (path, caller.role, response.json())
+
+
+def test_brand_owners_see_changes_to_their_products_in_the_audit_log(
+    client: TestClient, session: Session
+) -> None:
+    admin = factories.network_admin(session).headers
+    first = factories.account(session, "First Owner")
+    second = factories.account(session, "Second Owner")
+    first_key = factories.api_caller(session, account_id=first.id).headers
+    second_key = factories.api_caller(session, account_id=second.id).headers
+    brand = _ok(
+        client.post(
+            f"{API}/brands", json={"name": "Audited", "owner_account_id": first.id}, headers=admin
+        ),
+        201,
+    )
+    product = _ok(
+        client.post(
+            f"{API}/products",
+            json={"sku": "AUD-1", "name_ru": "Сыр", "price_tiyn": 150000, "brand_id": brand["id"]},
+            headers=admin,
+        ),
+        201,
+    )
+    _ok(client.patch(f"{API}/products/{product['id']}", json={"price_tiyn": 140000}, headers=admin))
+    _ok(
+        client.patch(
+            f"{API}/brands/{brand['id']}", json={"owner_account_id": second.id}, headers=admin
+        )
+    )
+
+    def entries(headers: dict[str, str], entity: str) -> list[str]:
+        page = _ok(client.get("/api/v1/audit-log", params={"entity": entity}, headers=headers))
+        return [item["action"] for item in page["items"]]
+
+    assert entries(first_key, "product") == ["create", "update"]
+    assert entries(first_key, "brand") == ["create", "update"]  # it sees the hand-over too
+    assert entries(second_key, "brand") == ["update"]
+    assert entries(second_key, "product") == []  # history before it owned the brand stays private

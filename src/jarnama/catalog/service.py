@@ -200,18 +200,16 @@ def set_brand_owner(
     brand = get_brand(session, principal, brand_id)
     _check_owner(session, owner_account_id)
     before = audit.snapshot(brand)
+    previous_owner = brand.owner_account_id
     if apply_changes(brand, {"owner_account_id": owner_account_id}):
         session.flush()
-        audit.record(
-            session,
-            principal,
-            "update",
-            "brand",
-            brand.id,
-            account_id=owner_account_id,
-            before=before,
-            after=audit.snapshot(brand),
-        )
+        after = audit.snapshot(brand)
+        # Both the old and the new owner see the hand-over in their audit logs.
+        for account_id in dict.fromkeys([owner_account_id, previous_owner]):
+            audit.record(
+                session, principal, "update", "brand", brand.id,
+                account_id=account_id, before=before, after=after,
+            )  # fmt: skip
     return brand
 
 
@@ -276,7 +274,7 @@ def create_product(
         "create",
         "product",
         product.id,
-        account_id=None,
+        account_id=repository.brand_owner_of(session, product),
         after=audit.snapshot(product),
     )
     return product
@@ -352,7 +350,7 @@ def update_product(
             "update",
             "product",
             product.id,
-            account_id=None,
+            account_id=repository.brand_owner_of(session, product),
             before=before,
             after=audit.snapshot(product),
         )
@@ -396,7 +394,7 @@ def set_product_stock(
         "update" if before else "create",
         "product_stock",
         f"{product.id}:{store.id}",
-        account_id=None,
+        account_id=repository.brand_owner_of(session, product),
         before=before,
         after=audit.snapshot(entry),
     )
