@@ -58,6 +58,9 @@ NON_TENANT_ROUTES: dict[tuple[str, str], str] = {
     # Exchange rates are network-wide reference data any authenticated caller may read.
     ("GET", "/api/v1/rates"): "public reference data",
     ("GET", "/api/v1/rates/convert"): "public reference data",
+    # Network-level keys only (the retailer's app): every advertiser or agency key gets 403, and
+    # a decision holds every advertiser's winners (tests/decisioning/test_serving_api.py).
+    ("POST", "/api/v1/decisions"): "network-key only; advertiser keys are refused",
 }
 
 

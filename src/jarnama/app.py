@@ -72,9 +72,18 @@ def create_app(
         )
         session_factory = make_sessionmaker(engine)
 
+    sessions: sessionmaker[Session] = session_factory
+
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from jarnama.decisioning.runtime import serving_runtime
+
+        # The background snapshot poll runs only on an engine the app owns: tests pass a
+        # factory bound to their one connection, and refresh the runtime by hand.
+        async with serving_runtime(
+            app.state, settings, sessions, metrics.registry, background=engine is not None
+        ):
+            yield
         if engine is not None:
             engine.dispose()
 
@@ -96,6 +105,9 @@ def create_app(
     )
 
     app.include_router(_probe_router())
+    from jarnama.decisioning.api import tracking_router
+
+    app.include_router(tracking_router)  # /t/i/{token}, /t/c/{token}: outside /api/v1
     for router in _domain_routers():
         app.include_router(router, prefix="/api/v1")
     return app
@@ -105,7 +117,8 @@ def _domain_routers() -> list[APIRouter]:
     """Every domain's management API, mounted under /api/v1."""
     from jarnama.campaigns.api import router as campaigns_router
     from jarnama.catalog.api import router as catalog_router
+    from jarnama.decisioning.api import router as decisioning_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
 
-    return [tenancy_router, money_router, campaigns_router, catalog_router]
+    return [tenancy_router, money_router, campaigns_router, catalog_router, decisioning_router]

@@ -69,6 +69,33 @@ class MoneySettings(BaseModel):
     max_rate_age_days: int = Field(default=7, ge=0, le=366)
 
 
+class TrackingSettings(BaseModel):
+    """Keys that sign resolved bid ids (tracking tokens) and how long a token stays valid.
+
+    `key` signs new tokens under `key_id`; `previous_keys` (key id → secret) still verify, so a
+    key is rotated by moving it there. Unset: a key derived from auth.secret_key (id "d1").
+    """
+
+    key_id: str = Field(default="k1", min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")
+    key: SecretStr | None = None
+    previous_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    # A click may come days after the impression; the state store remembers bid ids 8 days,
+    # so a token must expire before that for idempotency to hold without the ledger.
+    token_ttl_hours: int = Field(default=7 * 24, ge=1, le=7 * 24)
+
+
+class DecisioningSettings(BaseModel):
+    """The online auction: pricing rule, snapshot refresh and pacing intervals."""
+
+    pricing: Literal["second_price", "first_price"] = "second_price"
+    # How often the serving fingerprint is polled (a campaign change is live within 5 s).
+    poll_seconds: float = Field(default=1.0, gt=0, le=5)
+    # A full rebuild at least this often, catching catalog edits the fingerprint misses.
+    rebuild_seconds: float = Field(default=300.0, ge=5)
+    pacing_seconds: float = Field(default=60.0, ge=1)
+    redis_prefix: str = Field(default="jarnama:", max_length=64)
+
+
 class Settings(BaseSettings):
     """The effective configuration of one Jarnama install."""
 
@@ -94,6 +121,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     money: MoneySettings = Field(default_factory=MoneySettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+    decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
 
     @classmethod
     def settings_customise_sources(

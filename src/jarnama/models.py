@@ -3,7 +3,15 @@
 from jarnama.campaigns import models as campaigns_models
 from jarnama.catalog import models as catalog_models
 from jarnama.core.db import Base
+from jarnama.decisioning import models as decisioning_models
 from jarnama.money import models as money_models
 from jarnama.tenancy import models as tenancy_models
 
-__all__ = ["Base", "campaigns_models", "catalog_models", "money_models", "tenancy_models"]
+__all__ = [
+    "Base",
+    "campaigns_models",
+    "catalog_models",
+    "decisioning_models",
+    "money_models",
+    "tenancy_models",
+]

@@ -1,0 +1,110 @@
+"""HTTP edge of decisioning: `POST /api/v1/decisions` and the tracking pixel and click links.
+
+Who may ask for decisions: the retailer's app, site and screens, i.e. a network-level API key
+(role network_admin) with the `auctions` scope. An advertiser's key is refused with 403: a
+decision shows every advertiser's winning ads and prices, which no single tenant may see.
+
+The tracking links (`/t/i/{token}`, `/t/c/{token}`) sit outside /api/v1 and take no
+credential: the signed token is the credential. A bad or expired token answers 400 and is
+counted, never billed. The click link redirects only to the landing URL inside the signed
+token (http or https), so it can never be used as an open redirect; a token without one
+(sponsored products: the retailer's own page) answers 204.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from jarnama.core.errors import Forbidden, ServiceUnavailable
+from jarnama.decisioning.runtime import DecisionRuntime
+from jarnama.decisioning.schemas import DecisionRequestBody, DecisionResponse
+from jarnama.decisioning.service import EventKind, EventStatus, charge_event, decide
+from jarnama.deps import PrincipalDep, SessionDep
+from jarnama.tenancy.models import Scope
+
+router = APIRouter(tags=["decisions"])
+tracking_router = APIRouter(tags=["tracking"])
+
+# The smallest transparent GIF (43 bytes).
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+NO_STORE = {"Cache-Control": "no-store, max-age=0"}
+TOKEN = Annotated[str, Path(min_length=1, max_length=4096)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed, tampered or expired resolved bid id."},
+    503: {"description": "The decision runtime or the state store is unavailable."},
+}
+
+
+def get_runtime(request: Request) -> DecisionRuntime:
+    """The process's decision runtime (created in the app lifespan)."""
+    runtime: DecisionRuntime | None = getattr(request.app.state, "decision_runtime", None)
+    if runtime is None:
+        raise ServiceUnavailable("the decision runtime is not running")
+    return runtime
+
+
+RuntimeDep = Annotated[DecisionRuntime, Depends(get_runtime)]
+
+
+@router.post(
+    "/decisions",
+    summary="Choose the sponsored products and banners for one page view.",
+    responses={
+        400: {"description": "A field names an unknown placement, store or too many candidates."},
+        403: {"description": "Not a network-level key with the auctions scope."},
+        503: {"description": "The decision runtime is unavailable."},
+    },
+)
+def post_decision(
+    body: DecisionRequestBody, principal: PrincipalDep, runtime: RuntimeDep
+) -> DecisionResponse:
+    """Run the auctions of every placement in the request and return the winners per slot."""
+    principal.ensure_scope(Scope.AUCTIONS)
+    if not principal.is_network_admin:
+        raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
+    return decide(runtime, body)
+
+
+@tracking_router.get(
+    "/t/i/{token}",
+    summary="Impression pixel: record (and bill, for CPM) an ad's impression.",
+    response_class=Response,
+    responses={200: {"content": {"image/gif": {}}, "description": "A 1×1 GIF."}, **ERRORS},
+)
+def impression_pixel(token: TOKEN, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Record an impression of a winning ad and answer a transparent 1×1 GIF."""
+    outcome = charge_event(runtime, session, token, EventKind.IMPRESSION)
+    if outcome.status is EventStatus.UNAVAILABLE:
+        raise ServiceUnavailable("the state store is unavailable; retry the event")
+    return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
+
+
+@tracking_router.get(
+    "/t/c/{token}",
+    summary="Click link: record (and bill, for CPC) a click, then go to the landing page.",
+    response_class=Response,
+    status_code=302,
+    responses={
+        204: {"description": "Recorded; the token carries no landing URL."},
+        302: {"description": "Recorded; redirect to the signed landing URL."},
+        **ERRORS,
+    },
+)
+def click_link(token: TOKEN, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Record a click of a winning ad and redirect to the landing URL signed in its token."""
+    outcome = charge_event(runtime, session, token, EventKind.CLICK)
+    landing = outcome.landing_url
+    if landing is None or not _safe_landing(landing):
+        return Response(status_code=204, headers=NO_STORE)
+    return RedirectResponse(landing, status_code=302, headers=NO_STORE)
+
+
+def _safe_landing(url: str) -> bool:
+    """Only absolute http(s) URLs with a host (a signed value, checked once more anyway)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and "\\" not in url
