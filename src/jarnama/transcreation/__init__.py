@@ -1,0 +1,1 @@
+"""Kazakh transcreation studio: QA, translation memory, termbase, MT, review and exports."""
