@@ -110,6 +110,9 @@ def create_app(
     app.include_router(tracking_router)  # /t/i/{token}, /t/c/{token}: outside /api/v1
     for router in _domain_routers():
         app.include_router(router, prefix="/api/v1")
+    from jarnama.topsort.api import router as topsort_router
+
+    app.include_router(topsort_router)  # /v2/auctions, /v2/events: Topsort's own paths
     return app
 
 

@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from jarnama.core.errors import ConfigurationError
+from jarnama.transcreation.settings import TranscreationSettings
 
 
 class DatabaseSettings(BaseModel):
@@ -121,6 +122,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     money: MoneySettings = Field(default_factory=MoneySettings)
+    transcreation: TranscreationSettings = Field(default_factory=TranscreationSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
 

@@ -1,0 +1,26 @@
+"""Configuration of the transcreation studio (the `transcreation` section of Settings)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+
+
+class TranscreationSettings(BaseModel):
+    """Which MT backend pre-translates segments, and how to reach it.
+
+    `none`: TM and termbase only, unmatched segments go to people. `openai`: any
+    OpenAI-compatible chat-completions server (vLLM, llama.cpp, Ollama) at `openai_base_url`.
+    `nllb`: NLLB-200 converted for CTranslate2 in `nllb_model_dir` (never downloaded).
+    """
+
+    mt_backend: Literal["none", "openai", "nllb"] = "none"
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "kazllm"
+    openai_api_key: SecretStr | None = None
+    # Local models translate a batch of ad lines in seconds; a minute is a stuck server.
+    timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    nllb_model_dir: str | None = None
+    nllb_device: Literal["cpu", "cuda", "auto"] = "cpu"
