@@ -121,7 +121,15 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.campaigns.api import router as campaigns_router
     from jarnama.catalog.api import router as catalog_router
     from jarnama.decisioning.api import router as decisioning_router
+    from jarnama.exchange.api import router as exchange_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
 
-    return [tenancy_router, money_router, campaigns_router, catalog_router, decisioning_router]
+    return [
+        tenancy_router,
+        money_router,
+        campaigns_router,
+        catalog_router,
+        decisioning_router,
+        exchange_router,
+    ]

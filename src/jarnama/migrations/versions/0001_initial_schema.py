@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:08:18.629515
+Create Date: 2026-11-27 12:19:40.636034
 """
 
 from collections.abc import Sequence
@@ -303,6 +303,151 @@ def upgrade() -> None:
         batch_op.create_index("ix_campaigns_account_status", ["account_id", "status"], unique=False)
 
     op.create_table(
+        "exchange_deals",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "private_auction",
+                "preferred",
+                "guaranteed",
+                name="dealkind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("floor_cpm", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column(
+            "bidders",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "seats",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "screen_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "group_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("private", sa.Boolean(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_exchange_deals_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_deals")),
+        sa.UniqueConstraint("code", name=op.f("uq_exchange_deals_code")),
+    )
+    with op.batch_alter_table("exchange_deals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_deals_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
+        "exchange_screen_groups",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_exchange_screen_groups_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_screen_groups")),
+        sa.UniqueConstraint(
+            "account_id", "name", name=op.f("uq_exchange_screen_groups_account_id_name")
+        ),
+    )
+    with op.batch_alter_table("exchange_screen_groups", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_screen_groups_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
+        "exchange_screens",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "venue_type_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("lat", sa.Numeric(precision=9, scale=6), nullable=False),
+        sa.Column("lon", sa.Numeric(precision=9, scale=6), nullable=False),
+        sa.Column("city", sa.String(length=100), nullable=False),
+        sa.Column("width_px", sa.Integer(), nullable=False),
+        sa.Column("height_px", sa.Integer(), nullable=False),
+        sa.Column("width_mm", sa.Integer(), nullable=False),
+        sa.Column("height_mm", sa.Integer(), nullable=False),
+        sa.Column(
+            "orientation",
+            sa.Enum("landscape", "portrait", name="orientation", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("loop_seconds", sa.Integer(), nullable=False),
+        sa.Column("slot_seconds", sa.Integer(), nullable=False),
+        sa.Column(
+            "operating_hours",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("audience_multiplier", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("audience_source", sa.Integer(), nullable=False),
+        sa.Column("audience_vendor", sa.String(length=200), nullable=True),
+        sa.Column("floor_cpm", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("floor_currency", sa.String(length=3), nullable=False),
+        sa.Column(
+            "daypart_floors",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "blocked_categories",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "blocked_domains",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_exchange_screens_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_screens")),
+        sa.UniqueConstraint("account_id", "code", name=op.f("uq_exchange_screens_account_id_code")),
+    )
+    with op.batch_alter_table("exchange_screens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_screens_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
         "users",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
@@ -475,6 +620,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_keys_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "exchange_screen_group_members",
+        sa.Column("group_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "screen_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["exchange_screen_groups.id"],
+            name=op.f("fk_exchange_screen_group_members_group_id_exchange_screen_groups"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["screen_id"],
+            ["exchange_screens.id"],
+            name=op.f("fk_exchange_screen_group_members_screen_id_exchange_screens"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "group_id", "screen_id", name=op.f("pk_exchange_screen_group_members")
+        ),
+    )
+    with op.batch_alter_table("exchange_screen_group_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_screen_group_members_screen_id"), ["screen_id"], unique=False
+        )
 
     op.create_table(
         "products",
@@ -694,6 +866,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_products_brand_id"))
 
     op.drop_table("products")
+    with op.batch_alter_table("exchange_screen_group_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_screen_group_members_screen_id"))
+
+    op.drop_table("exchange_screen_group_members")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
@@ -707,6 +883,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_account_id"))
 
     op.drop_table("users")
+    with op.batch_alter_table("exchange_screens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_screens_account_id"))
+
+    op.drop_table("exchange_screens")
+    with op.batch_alter_table("exchange_screen_groups", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_screen_groups_account_id"))
+
+    op.drop_table("exchange_screen_groups")
+    with op.batch_alter_table("exchange_deals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_deals_account_id"))
+
+    op.drop_table("exchange_deals")
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_index("ix_campaigns_account_status")
 
