@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml  # type: ignore[import-untyped]  # a test-only dependency (via schemathesis)
+import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from jarnama.decisioning.schemas import (
