@@ -97,6 +97,23 @@ class DecisioningSettings(BaseModel):
     redis_prefix: str = Field(default="jarnama:", max_length=64)
 
 
+class TopsortSettings(BaseModel):
+    """Which placement a Topsort-compatible `/v2/auctions` auction runs on (see jarnama.topsort).
+
+    Listings: `placement_ids[placementId]` if mapped, else `listings_product_page` for a PDP
+    page, `listings_search` with a `searchQuery`, `listings_category` with a `category`, else
+    `listings_default`. Banners: `banner_slots[slotId]`, else the placement whose code is the
+    `slotId`.
+    """
+
+    listings_default: str = Field(default="search-results", min_length=1, max_length=64)
+    listings_search: str = Field(default="search-results", min_length=1, max_length=64)
+    listings_category: str = Field(default="category-page", min_length=1, max_length=64)
+    listings_product_page: str = Field(default="product-page", min_length=1, max_length=64)
+    placement_ids: dict[int, str] = Field(default_factory=dict)
+    banner_slots: dict[str, str] = Field(default_factory=dict)
+
+
 class Settings(BaseSettings):
     """The effective configuration of one Jarnama install."""
 
@@ -123,6 +140,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     money: MoneySettings = Field(default_factory=MoneySettings)
     transcreation: TranscreationSettings = Field(default_factory=TranscreationSettings)
+    topsort: TopsortSettings = Field(default_factory=TopsortSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
 
