@@ -70,6 +70,25 @@ class MoneySettings(BaseModel):
     max_rate_age_days: int = Field(default=7, ge=0, le=366)
 
 
+class CreatorSettings(BaseModel):
+    """The CPA creator exchange: PII encryption, payouts, fraud review, tax table, disputes."""
+
+    # Fernet keys are derived (HKDF-SHA256) from these secrets; the first encrypts, every one
+    # decrypts, so a key is rotated by putting the new one first. Unset: derived from
+    # auth.secret_key, which is fine for development only.
+    encryption_key: SecretStr | None = None
+    previous_encryption_keys: list[SecretStr] = Field(default_factory=list)
+    # 5,000 ₸: below it a bank transfer costs more attention than it is worth.
+    min_payout_tiyn: int = Field(default=500_000, ge=0)
+    review_score: int = Field(default=60, ge=1, le=1000)
+    dispute_days: int = Field(default=14, ge=1, le=365)
+    # A TOML file replacing the packaged dated tax table (adding a year needs no release).
+    tax_table_path: str | None = None
+    coupon_domains: list[str] = Field(
+        default_factory=lambda: ["promokod", "kupon", "coupon", "skidk", "promocode", "halyava"]
+    )
+
+
 class TrackingSettings(BaseModel):
     """Keys that sign resolved bid ids (tracking tokens) and how long a token stays valid.
 
@@ -143,6 +162,7 @@ class Settings(BaseSettings):
     topsort: TopsortSettings = Field(default_factory=TopsortSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
+    creators: CreatorSettings = Field(default_factory=CreatorSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -3,6 +3,7 @@
 from jarnama.campaigns import models as campaigns_models
 from jarnama.catalog import models as catalog_models
 from jarnama.core.db import Base
+from jarnama.creators import models as creators_models
 from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
 from jarnama.money import models as money_models
@@ -12,6 +13,7 @@ __all__ = [
     "Base",
     "campaigns_models",
     "catalog_models",
+    "creators_models",
     "decisioning_models",
     "exchange_models",
     "money_models",

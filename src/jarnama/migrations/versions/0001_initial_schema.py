@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:19:40.636034
+Create Date: 2026-11-27 12:21:46.652384
 """
 
 from collections.abc import Sequence
@@ -83,6 +83,46 @@ def upgrade() -> None:
     with op.batch_alter_table("categories", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_categories_parent_id"), ["parent_id"], unique=False)
 
+    op.create_table(
+        "creator_ledger_transactions",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column(
+            "conversion_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column(
+            "payout_batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("memo", sa.Text(), nullable=False),
+        sa.Column("at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_ledger_transactions")),
+    )
+    with op.batch_alter_table("creator_ledger_transactions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_creator_ledger_transactions_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_creator_ledger_transactions_conversion_id"),
+            ["conversion_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_ledger_transactions_payout_batch_id"),
+            ["payout_batch_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "creator_payout_batches",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("exported", "paid", name="payoutbatchstatus", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("total_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("paid_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_payout_batches")),
+    )
     op.create_table(
         "exchange_rates",
         sa.Column("currency", sa.String(length=3), nullable=False),
@@ -302,6 +342,259 @@ def upgrade() -> None:
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.create_index("ix_campaigns_account_status", ["account_id", "status"], unique=False)
 
+    op.create_table(
+        "creator_ledger_balances",
+        sa.Column(
+            "book",
+            sa.Enum(
+                "advertiser_funding",
+                "escrow",
+                "creator_payable",
+                "tax_payable",
+                "payout_clearing",
+                "paid_out",
+                name="book",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("balance_tiyn", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "book <> 'escrow' OR balance_tiyn >= 0",
+            name=op.f("ck_creator_ledger_balances_escrow_not_negative"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_ledger_balances_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("book", "account_id", name=op.f("pk_creator_ledger_balances")),
+    )
+    op.create_table(
+        "creator_ledger_entries",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "transaction_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "book",
+            sa.Enum(
+                "advertiser_funding",
+                "escrow",
+                "creator_payable",
+                "tax_payable",
+                "payout_clearing",
+                "paid_out",
+                name="book",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("amount_tiyn", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_ledger_entries_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["creator_ledger_transactions.id"],
+            name=op.f("fk_creator_ledger_entries_transaction_id_creator_ledger_transactions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_ledger_entries")),
+    )
+    with op.batch_alter_table("creator_ledger_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_creator_ledger_entries_book", ["book", "account_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_ledger_entries_transaction_id"), ["transaction_id"], unique=False
+        )
+
+    op.create_table(
+        "creator_offers",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft",
+                "active",
+                "paused",
+                "ended",
+                name="offerstatus",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("brief", sa.Text(), nullable=False),
+        sa.Column("required_label", sa.String(length=64), nullable=False),
+        sa.Column("landing_url", sa.String(length=2000), nullable=False),
+        sa.Column(
+            "product_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "category_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "cities",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "platforms",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "tiers",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("daily_cap", sa.Integer(), nullable=True),
+        sa.Column("monthly_cap", sa.Integer(), nullable=True),
+        sa.Column("budget_tiyn", sa.BigInteger(), nullable=True),
+        sa.Column("hold_days", sa.Integer(), nullable=False),
+        sa.Column(
+            "attribution",
+            sa.Enum("code_first", "click_first", name="attribution", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("click_window_days", sa.Integer(), nullable=False),
+        sa.Column(
+            "click_model",
+            sa.Enum("first", "last", name="clickmodel", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column(
+            "approval_mode",
+            sa.Enum("automatic", "manual", name="approvalmode", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column(
+            "code_source",
+            sa.Enum("generated", "pool", name="codesource", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("code_pattern", sa.String(length=64), nullable=False),
+        sa.Column("postback_token_hash", sa.String(length=128), nullable=False),
+        sa.Column("postback_secret_encrypted", sa.Text(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_creator_offers_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_offers")),
+    )
+    with op.batch_alter_table("creator_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_offers_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
+        "creator_payouts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("amount_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("payout_masked", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["creator_payout_batches.id"],
+            name=op.f("fk_creator_payouts_batch_id_creator_payout_batches"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_payouts_creator_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_payouts")),
+        sa.UniqueConstraint(
+            "batch_id",
+            "creator_account_id",
+            name=op.f("uq_creator_payouts_batch_id_creator_account_id"),
+        ),
+    )
+    with op.batch_alter_table("creator_payouts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_creator_payouts_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_creator_payouts_creator_account_id"),
+            ["creator_account_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "creator_profiles",
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "platforms",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "audience_cities",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "categories",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "tax_status",
+            sa.Enum(
+                "individual",
+                "sole_proprietor_simplified",
+                "self_employed",
+                name="taxstatus",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("tax_id_kind", sa.String(length=8), nullable=False),
+        sa.Column("tax_id_encrypted", sa.Text(), nullable=False),
+        sa.Column("tax_id_index", sa.String(length=64), nullable=False),
+        sa.Column("tax_id_last4", sa.String(length=4), nullable=False),
+        sa.Column("payout_method", sa.String(length=16), nullable=True),
+        sa.Column("payout_encrypted", sa.Text(), nullable=True),
+        sa.Column("payout_masked", sa.String(length=40), nullable=True),
+        sa.Column(
+            "own_buyer_hashes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_creator_profiles_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_creator_profiles")),
+        sa.UniqueConstraint("tax_id_index", name=op.f("uq_creator_profiles_tax_id_index")),
+    )
     op.create_table(
         "exchange_deals",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -622,6 +915,359 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_api_keys_account_id"), ["account_id"], unique=False)
 
     op.create_table(
+        "creator_conversions",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "advertiser_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
+            "goal",
+            sa.Enum(
+                "sale",
+                "first_order",
+                "app_install",
+                "lead",
+                name="goal",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("order_id", sa.String(length=100), nullable=False),
+        sa.Column("amount_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("original_amount", sa.String(length=40), nullable=True),
+        sa.Column("refunded_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("payout_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("tax_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "approved",
+                "declined",
+                "paid",
+                name="conversionstatus",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("attributed_by", sa.String(length=8), nullable=False),
+        sa.Column("promo_code", sa.String(length=64), nullable=True),
+        sa.Column("click_id", sa.String(length=32), nullable=True),
+        sa.Column("buyer_hash", sa.String(length=128), nullable=True),
+        sa.Column("buyer_city", sa.String(length=100), nullable=True),
+        sa.Column("referrer", sa.String(length=500), nullable=True),
+        sa.Column("occurred_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("hold_until", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "decline_reason",
+            sa.Enum(
+                "order_cancelled",
+                "order_returned",
+                "not_paid",
+                "duplicate",
+                "fraud",
+                "self_purchase",
+                "out_of_scope",
+                "over_cap",
+                "missing_label",
+                "terms_violation",
+                name="declinereason",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("decline_text", sa.Text(), nullable=True),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("fraud_score", sa.Integer(), nullable=False),
+        sa.Column(
+            "fraud_reasons",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("needs_review", sa.Boolean(), nullable=False),
+        sa.Column(
+            "payout_batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["advertiser_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_conversions_advertiser_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_conversions_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_conversions_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_conversions")),
+        sa.UniqueConstraint(
+            "offer_id", "order_id", name=op.f("uq_creator_conversions_offer_id_order_id")
+        ),
+    )
+    with op.batch_alter_table("creator_conversions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_conversions_advertiser_account_id"),
+            ["advertiser_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_creator_conversions_creator", ["creator_account_id", "occurred_at"], unique=False
+        )
+        batch_op.create_index("ix_creator_conversions_hold", ["status", "hold_until"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_creator_conversions_offer_id"), ["offer_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_conversions_payout_batch_id"), ["payout_batch_id"], unique=False
+        )
+
+    op.create_table(
+        "creator_links",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("slug", sa.String(length=32), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("platform", sa.String(length=16), nullable=True),
+        sa.Column("post_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_links_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_links_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_links")),
+        sa.UniqueConstraint("slug", name=op.f("uq_creator_links_slug")),
+    )
+    with op.batch_alter_table("creator_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_links_creator_account_id"), ["creator_account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_creator_links_offer_id"), ["offer_id"], unique=False)
+
+    op.create_table(
+        "creator_offer_goals",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "goal",
+            sa.Enum(
+                "sale",
+                "first_order",
+                "app_install",
+                "lead",
+                name="goal",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "kind",
+            sa.Enum("percent", "fixed", name="payoutkind", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("percent_bp", sa.Integer(), nullable=True),
+        sa.Column("fixed_tiyn", sa.BigInteger(), nullable=True),
+        sa.CheckConstraint(
+            "(kind = 'percent' AND percent_bp IS NOT NULL AND percent_bp BETWEEN 1 AND 10000) OR (kind = 'fixed' AND fixed_tiyn IS NOT NULL AND fixed_tiyn > 0)",
+            name=op.f("ck_creator_offer_goals_payout_shape"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_offer_goals_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_offer_goals")),
+        sa.UniqueConstraint("offer_id", "goal", name=op.f("uq_creator_offer_goals_offer_id_goal")),
+    )
+    with op.batch_alter_table("creator_offer_goals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_offer_goals_offer_id"), ["offer_id"], unique=False
+        )
+
+    op.create_table(
+        "creator_participations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "approved",
+                "rejected",
+                name="participationstatus",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "rates",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("applied_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_participations_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_participations_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_participations")),
+        sa.UniqueConstraint(
+            "offer_id",
+            "creator_account_id",
+            name=op.f("uq_creator_participations_offer_id_creator_account_id"),
+        ),
+    )
+    with op.batch_alter_table("creator_participations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_participations_creator_account_id"),
+            ["creator_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_participations_offer_id"), ["offer_id"], unique=False
+        )
+
+    op.create_table(
+        "creator_posts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("media", sa.String(length=8), nullable=False),
+        sa.Column("caption", sa.Text(), nullable=False),
+        sa.Column("label_at_seconds", sa.Integer(), nullable=True),
+        sa.Column("ad_starts_at_seconds", sa.Integer(), nullable=True),
+        sa.Column("label_ok", sa.Boolean(), nullable=False),
+        sa.Column("label_found", sa.String(length=64), nullable=True),
+        sa.Column(
+            "label_problems",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("submitted_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_posts_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_posts_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_posts")),
+    )
+    with op.batch_alter_table("creator_posts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_posts_creator_account_id"), ["creator_account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_creator_posts_offer_id"), ["offer_id"], unique=False)
+
+    op.create_table(
+        "creator_promo_codes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "advertiser_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=True,
+        ),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column(
+            "source",
+            sa.Enum("generated", "pool", name="codesource", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("assigned_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["advertiser_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_promo_codes_advertiser_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_promo_codes_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_promo_codes_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_promo_codes")),
+        sa.UniqueConstraint(
+            "advertiser_account_id",
+            "code",
+            name=op.f("uq_creator_promo_codes_advertiser_account_id_code"),
+        ),
+    )
+    with op.batch_alter_table("creator_promo_codes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_promo_codes_creator_account_id"),
+            ["creator_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_promo_codes_offer_id"), ["offer_id"], unique=False
+        )
+
+    op.create_table(
         "exchange_screen_group_members",
         sa.Column("group_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
@@ -764,6 +1410,165 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_creatives_status"), ["status"], unique=False)
 
     op.create_table(
+        "creator_clicks",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("click_id", sa.String(length=32), nullable=False),
+        sa.Column("link_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column("visitor_id", sa.String(length=32), nullable=False),
+        sa.Column("referrer", sa.String(length=500), nullable=True),
+        sa.Column("at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_clicks_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["link_id"], ["creator_links.id"], name=op.f("fk_creator_clicks_link_id_creator_links")
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_clicks_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_clicks")),
+        sa.UniqueConstraint("click_id", name=op.f("uq_creator_clicks_click_id")),
+    )
+    with op.batch_alter_table("creator_clicks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_creator_clicks_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_creator_clicks_creator_account_id"), ["creator_account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_creator_clicks_link_id"), ["link_id"], unique=False)
+        batch_op.create_index(
+            "ix_creator_clicks_visitor", ["offer_id", "visitor_id", "at"], unique=False
+        )
+
+    op.create_table(
+        "creator_conversion_events",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "conversion_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("from_status", sa.String(length=16), nullable=True),
+        sa.Column("to_status", sa.String(length=16), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversion_id"],
+            ["creator_conversions.id"],
+            name=op.f("fk_creator_conversion_events_conversion_id_creator_conversions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_conversion_events")),
+    )
+    with op.batch_alter_table("creator_conversion_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_conversion_events_conversion_id"),
+            ["conversion_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "creator_disputes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "advertiser_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
+            "creator_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
+            "conversion_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "missing_order", "wrong_decline", name="disputekind", native_enum=False, length=32
+            ),
+            nullable=False,
+        ),
+        sa.Column("order_id", sa.String(length=100), nullable=True),
+        sa.Column("claimed_amount_tiyn", sa.BigInteger(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "resolved_for_creator",
+                "resolved_for_advertiser",
+                name="disputestatus",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("deadline", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolution", sa.Text(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["advertiser_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_disputes_advertiser_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversion_id"],
+            ["creator_conversions.id"],
+            name=op.f("fk_creator_disputes_conversion_id_creator_conversions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["creator_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_disputes_creator_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["offer_id"],
+            ["creator_offers.id"],
+            name=op.f("fk_creator_disputes_offer_id_creator_offers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_disputes")),
+    )
+    with op.batch_alter_table("creator_disputes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_disputes_advertiser_account_id"),
+            ["advertiser_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_disputes_creator_account_id"),
+            ["creator_account_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_disputes_deadline"), ["deadline"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_creator_disputes_offer_id"), ["offer_id"], unique=False
+        )
+
+    op.create_table(
         "product_stock",
         sa.Column(
             "product_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
@@ -846,6 +1651,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_product_stock_store_id"))
 
     op.drop_table("product_stock")
+    with op.batch_alter_table("creator_disputes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_disputes_offer_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_disputes_deadline"))
+        batch_op.drop_index(batch_op.f("ix_creator_disputes_creator_account_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_disputes_advertiser_account_id"))
+
+    op.drop_table("creator_disputes")
+    with op.batch_alter_table("creator_conversion_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_conversion_events_conversion_id"))
+
+    op.drop_table("creator_conversion_events")
+    with op.batch_alter_table("creator_clicks", schema=None) as batch_op:
+        batch_op.drop_index("ix_creator_clicks_visitor")
+        batch_op.drop_index(batch_op.f("ix_creator_clicks_link_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_clicks_creator_account_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_clicks_at"))
+
+    op.drop_table("creator_clicks")
     with op.batch_alter_table("creatives", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_creatives_status"))
         batch_op.drop_index(batch_op.f("ix_creatives_ad_group_id"))
@@ -870,6 +1693,38 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_exchange_screen_group_members_screen_id"))
 
     op.drop_table("exchange_screen_group_members")
+    with op.batch_alter_table("creator_promo_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_promo_codes_offer_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_promo_codes_creator_account_id"))
+
+    op.drop_table("creator_promo_codes")
+    with op.batch_alter_table("creator_posts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_posts_offer_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_posts_creator_account_id"))
+
+    op.drop_table("creator_posts")
+    with op.batch_alter_table("creator_participations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_participations_offer_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_participations_creator_account_id"))
+
+    op.drop_table("creator_participations")
+    with op.batch_alter_table("creator_offer_goals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_offer_goals_offer_id"))
+
+    op.drop_table("creator_offer_goals")
+    with op.batch_alter_table("creator_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_links_offer_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_links_creator_account_id"))
+
+    op.drop_table("creator_links")
+    with op.batch_alter_table("creator_conversions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_conversions_payout_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_conversions_offer_id"))
+        batch_op.drop_index("ix_creator_conversions_hold")
+        batch_op.drop_index("ix_creator_conversions_creator")
+        batch_op.drop_index(batch_op.f("ix_creator_conversions_advertiser_account_id"))
+
+    op.drop_table("creator_conversions")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
@@ -895,6 +1750,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_exchange_deals_account_id"))
 
     op.drop_table("exchange_deals")
+    op.drop_table("creator_profiles")
+    with op.batch_alter_table("creator_payouts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_payouts_creator_account_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_payouts_batch_id"))
+
+    op.drop_table("creator_payouts")
+    with op.batch_alter_table("creator_offers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_offers_account_id"))
+
+    op.drop_table("creator_offers")
+    with op.batch_alter_table("creator_ledger_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_ledger_entries_transaction_id"))
+        batch_op.drop_index("ix_creator_ledger_entries_book")
+
+    op.drop_table("creator_ledger_entries")
+    op.drop_table("creator_ledger_balances")
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_index("ix_campaigns_account_status")
 
@@ -920,6 +1791,13 @@ def downgrade() -> None:
     op.drop_table("placements")
     op.drop_table("networks")
     op.drop_table("exchange_rates")
+    op.drop_table("creator_payout_batches")
+    with op.batch_alter_table("creator_ledger_transactions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_creator_ledger_transactions_payout_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_ledger_transactions_conversion_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_ledger_transactions_at"))
+
+    op.drop_table("creator_ledger_transactions")
     with op.batch_alter_table("categories", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_categories_parent_id"))
 

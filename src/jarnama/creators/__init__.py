@@ -1,0 +1,1 @@
+"""The CPA creator exchange: offers, creators, codes and links, conversions, ledger, tax."""
