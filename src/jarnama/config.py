@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from jarnama.core.errors import ConfigurationError
+from jarnama.exchange.settings import ExchangeSettings
 from jarnama.transcreation.settings import TranscreationSettings
 
 
@@ -163,6 +164,7 @@ class Settings(BaseSettings):
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
     creators: CreatorSettings = Field(default_factory=CreatorSettings)
+    exchange: ExchangeSettings = Field(default_factory=ExchangeSettings)
 
     @classmethod
     def settings_customise_sources(

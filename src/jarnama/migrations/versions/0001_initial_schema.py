@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:21:46.652384
+Create Date: 2026-11-27 12:29:30.411817
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,265 @@
+"""The exchange core: the only part that does I/O.
+
+It builds one BidRequest per bidder currency, lets each bidder's adapter plan its requests,
+sends them concurrently over one pooled keep-alive `httpx.AsyncClient`, gives every bidder
+`min(its timeout, tmax - elapsed - network buffer - response buffer)`, treats 204, `{}`, an
+empty `seatbid` and `nbr` as no-bids, runs the pure auction, and hands notices to a
+background sender so they never delay the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gzip
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+
+from jarnama.core.errors import JarnamaError
+from jarnama.core.money import Currency
+from jarnama.core.time import business_day, utcnow
+from jarnama.exchange.adapters import (
+    AdapterResult,
+    InboundResponse,
+    OutboundRequest,
+    TypedBid,
+    adapter_for,
+)
+from jarnama.exchange.auction import Approval, AuctionInput, AuctionResult, run_auction
+from jarnama.exchange.bidders import BidderSpec
+from jarnama.exchange.notices import NoticeSender
+from jarnama.exchange.openrtb import (
+    FIRST_PRICE,
+    SECOND_PRICE,
+    RequestTerms,
+    Slot,
+    build_bid_request,
+)
+from jarnama.exchange.settings import ExchangeSettings
+from jarnama.money.rates import RateBook
+
+log = logging.getLogger(__name__)
+
+Status = Literal["bids", "no_bid", "timeout", "error", "skipped", "throttled"]
+
+
+@dataclass(frozen=True, slots=True)
+class BidderOutcome:
+    """How one bidder answered one auction."""
+
+    bidder: str
+    status: Status
+    result: AdapterResult = field(default_factory=AdapterResult)
+    latency_ms: float = 0.0
+    timeout_ms: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ExchangeAuction:
+    """One finished auction: what each bidder did and what the auction decided."""
+
+    request_id: str
+    requests: Mapping[str, Mapping[str, Any]]  # bidder → the BidRequest it was offered
+    outcomes: tuple[BidderOutcome, ...]
+    result: AuctionResult
+    elapsed_ms: float
+
+
+class QpsLimiter:
+    """A token bucket per bidder: at most `qps` requests a second, bursts up to one second's."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._state: dict[str, tuple[float, float]] = {}
+
+    def allow(self, bidder: str, qps: int) -> bool:
+        """Take one token for `bidder` if there is one."""
+        now = self._clock()
+        tokens, last = self._state.get(bidder, (float(qps), now))
+        tokens = min(float(qps), tokens + (now - last) * qps)
+        if tokens < 1:
+            self._state[bidder] = (tokens, now)
+            return False
+        self._state[bidder] = (tokens - 1, now)
+        return True
+
+
+def bidder_timeout_ms(
+    spec: BidderSpec, tmax_ms: int, elapsed_ms: float, settings: ExchangeSettings
+) -> int:
+    """The time a bidder gets: its own timeout, cut to what is left of tmax minus buffers."""
+    left = tmax_ms - elapsed_ms - settings.network_buffer_ms - settings.response_buffer_ms
+    return int(min(spec.timeout_ms, left))
+
+
+def make_client(settings: ExchangeSettings) -> httpx.AsyncClient:
+    """The pooled keep-alive HTTP client every bidder call goes through."""
+    limits = httpx.Limits(
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_connections,
+        keepalive_expiry=30,
+    )
+    return httpx.AsyncClient(limits=limits, timeout=None, follow_redirects=False)
+
+
+class Exchange:
+    """Runs DOOH auctions against the configured bidders (one per process, built in lifespan)."""
+
+    def __init__(
+        self,
+        bidders: Mapping[str, BidderSpec],
+        settings: ExchangeSettings,
+        client: httpx.AsyncClient,
+        notices: NoticeSender,
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.bidders = {code: spec for code, spec in bidders.items() if spec.enabled}
+        self.settings = settings
+        self.client = client
+        self.notices = notices
+        self.limiter = QpsLimiter()
+        self._clock = clock
+        self._order = {code: index for index, code in enumerate(self.bidders)}
+
+    def pricing_for(self, account_id: int) -> Literal["first_price", "second_price"]:
+        """The clearing rule a seller chose (the exchange default otherwise)."""
+        return self.settings.seller_pricing.get(account_id, self.settings.pricing)
+
+    async def auction(
+        self,
+        slot: Slot,
+        rates: RateBook,
+        *,
+        tmax_ms: int | None = None,
+        now: dt.datetime | None = None,
+        approval: Callable[[TypedBid], Approval] | None = None,
+        test: bool = False,
+    ) -> ExchangeAuction:
+        """Offer one slot to every DOOH bidder and clear it, answering within tmax."""
+        started = self._clock()
+        now = now or utcnow()
+        tmax = tmax_ms or self.settings.tmax_ms
+        pricing = self.pricing_for(slot.screen.account_id)
+        at = FIRST_PRICE if pricing == "first_price" else SECOND_PRICE
+        by_currency: dict[Currency, dict[str, Any]] = {}
+        requests: dict[str, Mapping[str, Any]] = {}
+        calls: list[asyncio.Task[BidderOutcome]] = []
+        skipped: list[BidderOutcome] = []
+        for code, spec in self.bidders.items():
+            if not spec.buys_dooh():
+                continue
+            elapsed = (self._clock() - started) * 1000
+            budget = bidder_timeout_ms(spec, tmax, elapsed, self.settings)
+            if budget < self.settings.min_bidder_ms:
+                skipped.append(BidderOutcome(code, "skipped", detail="no time left"))
+                continue
+            if not self.limiter.allow(code, spec.qps):
+                skipped.append(BidderOutcome(code, "throttled", detail="over its QPS cap"))
+                continue
+            request = by_currency.get(spec.currency)
+            if request is None:
+                terms = RequestTerms(
+                    at=at, tmax_ms=tmax, schain_asi=self.settings.schain_asi, test=test
+                )
+                try:
+                    request = build_bid_request(
+                        slot, terms, currency=spec.currency, rates=rates, now=now
+                    )
+                except JarnamaError as exc:  # no usable rate for the floor's conversion
+                    skipped.append(BidderOutcome(code, "skipped", detail=exc.message))
+                    continue
+                by_currency[spec.currency] = request
+            # The bidder's own tmax: its budget minus the network both ways.
+            offered = {**request, "tmax": max(1, budget - self.settings.network_buffer_ms)}
+            planned = adapter_for(spec).make_requests(offered, spec)
+            requests[code] = offered
+            if not planned.requests:
+                detail = "; ".join(error.message for error in planned.errors)
+                skipped.append(BidderOutcome(code, "skipped", detail=detail))
+                continue
+            for outbound in planned.requests:
+                calls.append(asyncio.create_task(self._call(spec, outbound, budget)))
+        outcomes = list(skipped)
+        if calls:
+            outcomes.extend(await asyncio.gather(*calls))
+        bids = [bid for outcome in outcomes for bid in outcome.result.bids]
+        result = run_auction(
+            AuctionInput(
+                auction_id=slot.auction_id,
+                imp_id=slot.imp_id,
+                screen=slot.screen,
+                plays_at=slot.plays_at,
+                bids=bids,
+                bidder_currency={code: self.bidders[code].currency for code in requests},
+                bidder_order=self._order,
+                pricing=pricing,
+                day=business_day(now),
+                approval=approval or (lambda bid: Approval.APPROVED),
+            ),
+            rates,
+        )
+        for notice in result.notices:
+            self.notices.send(notice.url, kind=notice.kind, bidder=notice.bidder)
+        return ExchangeAuction(
+            request_id=slot.auction_id,
+            requests=requests,
+            outcomes=tuple(outcomes),
+            result=result,
+            elapsed_ms=(self._clock() - started) * 1000,
+        )
+
+    async def _call(
+        self, spec: BidderSpec, outbound: OutboundRequest, budget_ms: int
+    ) -> BidderOutcome:
+        """Send one request and let the adapter read the answer; never raises."""
+        headers = dict(outbound.headers)
+        body = outbound.body
+        if spec.gzip:
+            body = gzip.compress(body, compresslevel=5)
+            headers["content-encoding"] = "gzip"
+        started = self._clock()
+        try:
+            async with asyncio.timeout(budget_ms / 1000):
+                response = await self.client.post(outbound.uri, content=body, headers=headers)
+                payload = await response.aread()
+        except TimeoutError:
+            return BidderOutcome(
+                spec.code,
+                "timeout",
+                latency_ms=(self._clock() - started) * 1000,
+                timeout_ms=budget_ms,
+                detail=f"no answer within {budget_ms} ms",
+            )
+        except httpx.HTTPError as exc:
+            return BidderOutcome(
+                spec.code,
+                "error",
+                latency_ms=(self._clock() - started) * 1000,
+                timeout_ms=budget_ms,
+                detail=f"{type(exc).__name__}: {exc}",
+            )
+        latency = (self._clock() - started) * 1000
+        result = adapter_for(spec).make_bids(
+            outbound, InboundResponse(response.status_code, payload), spec
+        )
+        if result.bids:
+            status: Status = "bids"
+        elif result.errors:
+            status = "error"
+        else:
+            status = "no_bid"
+        detail = "; ".join(error.message for error in result.errors)
+        return BidderOutcome(spec.code, status, result, latency, budget_ms, detail)
+
+
+def new_auction_id() -> str:
+    """A fresh, unguessable auction id."""
+    return uuid.uuid4().hex
