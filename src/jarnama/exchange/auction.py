@@ -163,9 +163,8 @@ def _to_kzt(amount: Decimal, currency: Currency, rates: RateBook, day: dt.date) 
 def _from_kzt(amount: Decimal, currency: Currency, rates: RateBook, day: dt.date) -> Decimal:
     if currency is Currency.KZT:
         return amount
-    return rates.convert(
-        Money(amount, Currency.KZT), currency, day, rounding=Rounding.HALF_UP
-    ).amount
+    # Rounded up: a floor or runner-up price converted for the winner never drops below it.
+    return rates.convert(Money(amount, Currency.KZT), currency, day, rounding=Rounding.UP).amount
 
 
 def _check(bid: TypedBid, auction: AuctionInput, rates: RateBook) -> Candidate | Rejection:
@@ -274,6 +273,23 @@ def _clearing(
     return min(winner.bid.price, second + INCREMENT)
 
 
+def _min_to_win(
+    winner: Candidate, runner_up: Candidate | None, auction: AuctionInput, rates: RateBook
+) -> Decimal:
+    """The lowest bid that would still have won: the runner-up's price or the floor.
+
+    For a fixed-price deal it is the deal price (a higher open bid cannot beat the deal).
+    """
+    if winner.deal is not None and winner.deal.fixed_price:
+        return _clearing(winner, None, auction, rates)
+    floor_kzt = _floor_kzt(auction, winner, rates)
+    if runner_up is not None and runner_up.price_kzt >= floor_kzt:
+        if runner_up.currency is winner.currency:
+            return runner_up.bid.price
+        return _from_kzt(runner_up.price_kzt, winner.currency, rates, auction.day)
+    return _from_kzt(floor_kzt, winner.currency, rates, auction.day)
+
+
 def _rank_key(candidate: Candidate) -> tuple[int, Decimal, int, str]:
     return (-candidate.tier, -candidate.price_kzt, candidate.order, candidate.bid.bid_id)
 
@@ -305,11 +321,7 @@ def run_auction(auction: AuctionInput, rates: RateBook) -> AuctionResult:
     price_kzt = _to_kzt(price, winner.currency, rates, auction.day) or Decimal(0)
     multiplier = auction.screen.multiplier
     cost = price / THOUSAND * multiplier
-    min_to_win = (
-        runner_up.bid.price
-        if runner_up is not None and runner_up.currency is winner.currency
-        else price
-    )
+    min_to_win = _min_to_win(winner, runner_up, auction, rates)
     values = _macro_values(auction, winner.bid, price, Loss.WON, min_to_win)
     win = Win(
         bid=winner.bid,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:29:30.411817
+Create Date: 2026-11-27 12:31:47.863249
 """
 
 from collections.abc import Sequence
