@@ -10,6 +10,7 @@ printed, unless CI is set, where they fail.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,7 +45,8 @@ def _postgres_engine() -> tuple[Engine, str]:
         message = f"PostgreSQL at {POSTGRES_URL} is not reachable: {type(exc).__name__}: {exc}"
         if ON_CI:
             pytest.fail(message + " (CI is set, so PostgreSQL tests must run)")
-        print(f"\nSKIP postgresql tests: {message}")
+        # The reason must be visible in the run's output, not only in the skip summary.
+        sys.stderr.write(f"\nSKIP postgresql tests: {message}\n")
         pytest.skip(message)
     admin.dispose()
     from sqlalchemy import create_engine
@@ -115,6 +117,8 @@ def settings(tmp_path: Path) -> Settings:
         database={"url": f"sqlite:///{tmp_path}/unused.db"},
         auth={"secret_key": "test-secret"},
         log_json=False,
+        events={"log_dir": f"{tmp_path}/events"},
+        measurement={"store_dir": f"{tmp_path}/analytics"},
     )
 
 
