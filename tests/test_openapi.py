@@ -38,6 +38,8 @@ def test_management_api_is_versioned(app: FastAPI) -> None:
     # Tracking links are printed into pages and apps and must never change: the impression
     # pixel and click redirect of a signed resolved bid id (jarnama.decisioning.api).
     tracking = {"/t/i/{token}", "/t/c/{token}"}
+    # Creators print their short links into posts and bios (jarnama.creators.api).
+    tracking.add("/c/{slug}")
     unversioned = [
         path
         for path in spec["paths"]

@@ -40,12 +40,17 @@ from jarnama.config import Settings
 from jarnama.core.db import make_sessionmaker
 from jarnama.tenancy.models import Role
 from tests.factories import Caller
-from tests.matrix import rows_campaigns, rows_catalog, rows_tenancy
+from tests.matrix import rows_campaigns, rows_catalog, rows_creators, rows_tenancy
 from tests.matrix.case import ROLES, Case, Kind
 from tests.matrix.world import Tenant, World, build_world
 from tests.tenancy.helpers import audit_count, cheap_hashing
 
-CASES: list[Case] = [*rows_tenancy.ROWS, *rows_catalog.ROWS, *rows_campaigns.ROWS]
+CASES: list[Case] = [
+    *rows_tenancy.ROWS,
+    *rows_catalog.ROWS,
+    *rows_campaigns.ROWS,
+    *rows_creators.ROWS,
+]
 
 # Routes under /api/v1 that read or write no tenant data, each with the reason.
 NON_TENANT_ROUTES: dict[tuple[str, str], str] = {
@@ -61,6 +66,10 @@ NON_TENANT_ROUTES: dict[tuple[str, str], str] = {
     # Network-level keys only (the retailer's app): every advertiser or agency key gets 403, and
     # a decision holds every advertiser's winners (tests/decisioning/test_serving_api.py).
     ("POST", "/api/v1/decisions"): "network-key only; advertiser keys are refused",
+    # Shops call these with the offer's own postback token or HMAC signature, not an API key;
+    # a wrong offer, token or signature is refused (tests/creators/test_attribution.py).
+    ("GET", "/api/v1/creators/postback/{offer_id}"): "authenticated by the offer's token/HMAC",
+    ("POST", "/api/v1/creators/postback/{offer_id}"): "authenticated by the offer's token/HMAC",
 }
 
 

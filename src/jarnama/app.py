@@ -108,6 +108,9 @@ def create_app(
     from jarnama.decisioning.api import tracking_router
 
     app.include_router(tracking_router)  # /t/i/{token}, /t/c/{token}: outside /api/v1
+    from jarnama.creators.api import link_router as creator_link_router
+
+    app.include_router(creator_link_router)  # /c/{slug}: creators' short links, outside /api/v1
     for router in _domain_routers():
         app.include_router(router, prefix="/api/v1")
     from jarnama.topsort.api import router as topsort_router
@@ -120,6 +123,7 @@ def _domain_routers() -> list[APIRouter]:
     """Every domain's management API, mounted under /api/v1."""
     from jarnama.campaigns.api import router as campaigns_router
     from jarnama.catalog.api import router as catalog_router
+    from jarnama.creators.api import router as creators_router
     from jarnama.decisioning.api import router as decisioning_router
     from jarnama.exchange.api import router as exchange_router
     from jarnama.money.api import router as money_router
@@ -132,4 +136,5 @@ def _domain_routers() -> list[APIRouter]:
         catalog_router,
         decisioning_router,
         exchange_router,
+        creators_router,
     ]

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jarnama.config import Settings
-from jarnama.creators import ledger, postback, service
+from jarnama.creators import ledger, participation, postback, service
 from jarnama.creators.identifiers import iin_check_digit
 from jarnama.creators.models import Conversion, Offer, OfferStatus
 from jarnama.creators.schemas import CreatorProfileIn, GoalIn, OfferCreate, PostbackResult
@@ -117,8 +117,8 @@ def build(session: Session, settings: Settings, **offer: Any) -> Exchange:
         settings,
         profile_body("Dana", new_iin(), payout={"method": "iban", "number": IBAN}),
     )
-    service.apply(session, creator, created.id, None, "")
-    service.apply(session, creator2, created.id, None, "")
+    participation.apply(session, creator, created.id, None, "")
+    participation.apply(session, creator2, created.id, None, "")
     from jarnama.creators import repository
 
     code = repository.codes_of(session, created.id, c1.id)[0].code

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict
-from jarnama.creators import ledger, lifecycle, postback, repository, service
+from jarnama.creators import ledger, lifecycle, participation, postback, repository
 from jarnama.creators.models import Book, ConversionStatus, DeclineReason
 from tests.creators.helpers import TABLE, Exchange, T, build, conversion, fund, later, report
 
@@ -195,7 +195,7 @@ def test_tiers_and_personal_rates_raise_the_payout(session: Session, settings: o
     assert report(session, ex, "A-2", 10_000).payout_tiyn == 1_100 * T  # +10% from the 2nd
     part = repository.participation(session, ex.offer.id, ex.creator_id)
     assert part is not None
-    service.decide(
+    participation.decide(
         session,
         ex.advertiser,
         part.id,

@@ -20,6 +20,7 @@ from jarnama.tenancy.models import AccountKind, Role, Scope
 from jarnama.tenancy.principal import Principal
 from tests import factories
 from tests.factories import Caller
+from tests.matrix.world_creators import CreatorWorld, build_creators
 from tests.tenancy.helpers import PASSWORD
 
 NO_MANAGE = (Scope.READ, Scope.AUCTIONS, Scope.EVENTS)
@@ -74,6 +75,7 @@ class World:
     callers: dict[Role, Caller]
     foreign_admin: Caller
     restricted: dict[tuple[Role, str], Caller] = field(default_factory=dict)
+    creators: CreatorWorld | None = None  # the creator exchange's objects (world_creators.py)
 
     def tenant_of(self, role: Role) -> Tenant:
         """The tenant whose data a role acts on in (b): a creator its studio, others `home`."""
@@ -208,6 +210,9 @@ def build_world(session: Session) -> World:
             restricted[(role, label)] = factories.api_caller(
                 session, role=role, account_id=tenant, scopes=scopes
             )
+    creator_world = build_creators(
+        session, OPERATOR, home.account_id, studio.account_id, foreign.account_id
+    )
     return World(
         home=home,
         studio=studio,
@@ -218,4 +223,5 @@ def build_world(session: Session) -> World:
         callers=callers,
         foreign_admin=factories.api_caller(session, account_id=foreign.account_id),
         restricted=restricted,
+        creators=creator_world,
     )

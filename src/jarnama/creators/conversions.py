@@ -10,6 +10,7 @@ from jarnama.core.pagination import paginate
 from jarnama.creators import lifecycle, repository
 from jarnama.creators.models import Conversion, ConversionEvent, ConversionStatus
 from jarnama.creators.schemas import DeclineIn, RefundIn
+from jarnama.creators.service import ensure_advertiser_side
 from jarnama.creators.taxes import tax_table
 from jarnama.tenancy import audit
 from jarnama.tenancy.principal import Principal
@@ -28,8 +29,8 @@ def visible(session: Session, principal: Principal, conversion_id: int) -> Conve
 
 
 def _for_advertiser(session: Session, principal: Principal, conversion_id: int) -> Conversion:
-    """A conversion of the caller's offers, locked for a change (creators get 404)."""
-    principal.ensure_can_write()
+    """A conversion of the caller's offers, locked for a change (creators get 403)."""
+    ensure_advertiser_side(principal)
     conversion = repository.conversion_for_update(session, conversion_id)
     if conversion is None or not principal.can_access(conversion.advertiser_account_id):
         raise NotFound("conversion not found")

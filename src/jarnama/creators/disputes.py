@@ -26,7 +26,12 @@ from jarnama.creators.models import (
     ParticipationStatus,
 )
 from jarnama.creators.schemas import DisputeIn, DisputeResolveIn, JobReport
-from jarnama.creators.service import account_of_kind, offer_for_advertiser
+from jarnama.creators.service import (
+    account_of_kind,
+    ensure_advertiser_side,
+    ensure_creator_side,
+    offer_for_advertiser,
+)
 from jarnama.creators.taxes import TaxTable, tax_table
 from jarnama.tenancy import audit
 from jarnama.tenancy.models import AccountKind
@@ -37,7 +42,7 @@ def open_dispute(
     session: Session, principal: Principal, settings: Settings, body: DisputeIn
 ) -> Dispute:
     """A creator disputes a declined conversion or reports an order that never arrived."""
-    principal.ensure_can_write()
+    ensure_creator_side(principal)
     creator = account_of_kind(session, principal, body.creator_account_id, AccountKind.CREATOR)
     now = utcnow()
     conversion: Conversion | None = None
@@ -116,7 +121,7 @@ def resolve(
     body: DisputeResolveIn,
 ) -> Dispute:
     """The advertiser (or an admin) answers a dispute."""
-    principal.ensure_can_write()
+    ensure_advertiser_side(principal)
     dispute = repository.dispute(session, dispute_id)
     if dispute is None or not principal.can_access(dispute.advertiser_account_id):
         raise NotFound("dispute not found")

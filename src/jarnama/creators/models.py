@@ -459,6 +459,7 @@ class PostSubmission(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("creator_offers.id"), index=True)
+    advertiser_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     creator_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     platform: Mapped[str] = mapped_column(String(16))
     url: Mapped[str] = mapped_column(String(2000))

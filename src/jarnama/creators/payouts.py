@@ -202,6 +202,7 @@ def batch_out(
 def get_batch(session: Session, principal: Principal, batch_id: int) -> PayoutBatch:
     """A payout batch (network admins only)."""
     principal.ensure_network_admin()
+    principal.ensure_can_read()
     batch = repository.batch(session, batch_id)
     if batch is None:
         raise NotFound("payout batch not found")

@@ -47,11 +47,11 @@ POSTBACK_STATUSES = ("pending", "approved", "declined", "cancelled", "refunded")
 class PostbackRejected(JarnamaError):
     """A postback that was not accepted; `code` says why."""
 
-    status_code = 422
+    status_code = 400
 
 
 def _reject(
-    code: str, message: str, field: str | None = None, status: int = 422
+    code: str, message: str, field: str | None = None, status: int = 400
 ) -> PostbackRejected:
     error = PostbackRejected(message, field=field, code=code)
     error.status_code = status
@@ -532,3 +532,19 @@ def landing_url(template: str, click_id: str) -> str:
     parts = urlsplit(template)
     query = [*parse_qsl(parts.query, keep_blank_values=True), ("jr_click", click_id)]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def parse_body(body: bytes, content_type: str) -> dict[str, str]:
+    """POST parameters from a JSON object or a form body, as strings."""
+    text = body.decode("utf-8", errors="replace")
+    if "json" in content_type or text.lstrip().startswith("{"):
+        import json
+
+        try:
+            data = json.loads(text or "{}", parse_float=str)
+        except ValueError as exc:
+            raise _reject("malformed_body", "the body is not valid JSON", "body") from exc
+        if not isinstance(data, dict):
+            raise _reject("malformed_body", "the body must be a JSON object", "body")
+        return {str(k): "" if v is None else str(v) for k, v in data.items()}
+    return dict(parse_qsl(text, keep_blank_values=True))

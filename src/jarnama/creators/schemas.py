@@ -298,6 +298,7 @@ class ParticipationOut(BaseModel):
 
     id: int
     offer_id: int
+    advertiser_account_id: int
     creator_account_id: int
     status: ParticipationStatus
     rates: dict[str, dict[str, Any]]
@@ -311,6 +312,7 @@ class ParticipationOut(BaseModel):
     def of(
         cls,
         p: Participation,
+        advertiser_account_id: int,
         codes: list[PromoCode] | None = None,
         links: list[TrackedLink] | None = None,
         base_url: str = "",
@@ -319,6 +321,7 @@ class ParticipationOut(BaseModel):
         return cls(
             id=p.id,
             offer_id=p.offer_id,
+            advertiser_account_id=advertiser_account_id,
             creator_account_id=p.creator_account_id,
             status=p.status,
             rates=p.rates,
@@ -357,6 +360,7 @@ class ConversionOut(BaseModel):
 
     id: int
     offer_id: int
+    advertiser_account_id: int
     creator_account_id: int
     goal: Goal
     order_id: str
@@ -461,6 +465,7 @@ class DisputeOut(BaseModel):
 
     id: int
     offer_id: int
+    advertiser_account_id: int
     creator_account_id: int
     conversion_id: int | None
     kind: DisputeKind
@@ -573,6 +578,7 @@ class PostOut(BaseModel):
 
     id: int
     offer_id: int
+    advertiser_account_id: int
     creator_account_id: int
     platform: str
     url: str

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:31:47.863249
+Create Date: 2026-11-27 12:30:06.480676
 """
 
 from collections.abc import Sequence
@@ -1177,6 +1177,11 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("offer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
+            "advertiser_account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            nullable=False,
+        ),
+        sa.Column(
             "creator_account_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
             nullable=False,
@@ -1196,6 +1201,11 @@ def upgrade() -> None:
         ),
         sa.Column("submitted_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
+            ["advertiser_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_creator_posts_advertiser_account_id_accounts"),
+        ),
+        sa.ForeignKeyConstraint(
             ["creator_account_id"],
             ["accounts.id"],
             name=op.f("fk_creator_posts_creator_account_id_accounts"),
@@ -1208,6 +1218,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_creator_posts")),
     )
     with op.batch_alter_table("creator_posts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_creator_posts_advertiser_account_id"),
+            ["advertiser_account_id"],
+            unique=False,
+        )
         batch_op.create_index(
             batch_op.f("ix_creator_posts_creator_account_id"), ["creator_account_id"], unique=False
         )
@@ -1701,6 +1716,7 @@ def downgrade() -> None:
     with op.batch_alter_table("creator_posts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_creator_posts_offer_id"))
         batch_op.drop_index(batch_op.f("ix_creator_posts_creator_account_id"))
+        batch_op.drop_index(batch_op.f("ix_creator_posts_advertiser_account_id"))
 
     op.drop_table("creator_posts")
     with op.batch_alter_table("creator_participations", schema=None) as batch_op:
