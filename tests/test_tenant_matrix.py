@@ -70,6 +70,9 @@ NON_TENANT_ROUTES: dict[tuple[str, str], str] = {
     # a wrong offer, token or signature is refused (tests/creators/test_attribution.py).
     ("GET", "/api/v1/creators/postback/{offer_id}"): "authenticated by the offer's token/HMAC",
     ("POST", "/api/v1/creators/postback/{offer_id}"): "authenticated by the offer's token/HMAC",
+    # The retailer's POS/loyalty purchases: network-level keys with the events scope only; every
+    # advertiser or agency key gets 403 (tests/tracking/test_api.py).
+    ("POST", "/api/v1/events/purchases"): "network-key only; advertiser keys are refused",
 }
 
 

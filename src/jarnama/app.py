@@ -84,6 +84,9 @@ def create_app(
             app.state, settings, sessions, metrics.registry, background=engine is not None
         ):
             yield
+        intake = getattr(app.state, "event_intake", None)  # opened on first use
+        if intake is not None:
+            intake.close()
         if engine is not None:
             engine.dispose()
 
@@ -128,6 +131,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.exchange.api import router as exchange_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
+    from jarnama.tracking.api import router as tracking_events_router
 
     return [
         tenancy_router,
@@ -136,5 +140,6 @@ def _domain_routers() -> list[APIRouter]:
         catalog_router,
         decisioning_router,
         exchange_router,
+        tracking_events_router,
         creators_router,
     ]

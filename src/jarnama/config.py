@@ -17,6 +17,8 @@ from pydantic_settings import (
 
 from jarnama.core.errors import ConfigurationError
 from jarnama.exchange.settings import ExchangeSettings
+from jarnama.measurement.settings import MeasurementSettings
+from jarnama.tracking.settings import EventSettings
 from jarnama.transcreation.settings import TranscreationSettings
 
 
@@ -165,6 +167,8 @@ class Settings(BaseSettings):
     decisioning: DecisioningSettings = Field(default_factory=DecisioningSettings)
     creators: CreatorSettings = Field(default_factory=CreatorSettings)
     exchange: ExchangeSettings = Field(default_factory=ExchangeSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
+    measurement: MeasurementSettings = Field(default_factory=MeasurementSettings)
 
     @classmethod
     def settings_customise_sources(
