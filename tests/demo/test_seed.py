@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from jarnama.campaigns.models import (
+    AdGroup,
+    AdGroupKind,
+    Campaign,
+    CampaignStatus,
+    Creative,
+    CreativeStatus,
+    PacingMode,
+)
 from jarnama.catalog.models import (
     Brand,
     Category,
@@ -23,13 +35,14 @@ from jarnama.catalog.models import (
 from jarnama.config import Settings
 from jarnama.core.db import Base
 from jarnama.core.errors import Conflict
+from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.demo.categories import CATEGORIES
 from jarnama.demo.dataset import generate_products
-from jarnama.demo.examples import demo_examples
+from jarnama.demo.examples import ApiExample, decision_examples, demo_examples
 from jarnama.demo.network import CATEGORY_MIN_BIDS, PLACEMENTS, STORES
 from jarnama.demo.seed import DemoNetwork, seed_demo
 from jarnama.demo.suppliers import SUPPLIERS
-from jarnama.tenancy.models import Account, AccountKind, AgencyClient
+from jarnama.tenancy.models import Account, AccountKind, AgencyClient, AuditEntry
 
 ADMIN_KEY = "jk_demoadmin_0123456789abcdefghij"
 ADVERTISER_KEY = "jk_demofoodmaster_0123456789abcdefghij"
@@ -144,19 +157,109 @@ def test_advertiser_key_sees_only_its_brands(
     assert client.get(f"/api/v1/catalog/products/{foreign}", headers=admin).status_code == 200
 
 
-def test_printed_examples_answer(client: TestClient, seeded: DemoNetwork) -> None:
-    """Every curl example the demo prints answers 200 (with results where it lists things)."""
-    for example in demo_examples(seeded.admin_key, seeded.advertiser_key, "Food Master"):
-        headers = {} if example.token is None else {"Authorization": f"Bearer {example.token}"}
-        url = example.path + ("?" + urlencode(example.params) if example.params else "")
-        response = client.get(url, headers=headers)
-        assert response.status_code == 200, (example.title, response.text)
+def _call(client: TestClient, example: ApiExample) -> Response:
+    """Make the example's request through the app, as its curl command does."""
+    headers = {} if example.token is None else {"Authorization": f"Bearer {example.token}"}
+    url = example.path + ("?" + urlencode(example.params) if example.params else "")
+    if example.method == "POST":
+        return client.post(url, json=example.body, headers=headers)
+    return client.get(url, headers=headers)
+
+
+def _winners(body: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """Winners per placement (native decisions) or per auction (Topsort /v2/auctions)."""
+    if "results" in body:
+        return [result["winners"] for result in body["results"]]
+    return [placement["winners"] for placement in body["placements"]]
+
+
+def test_printed_examples_answer(app: FastAPI, client: TestClient, seeded: DemoNetwork) -> None:
+    """Every curl example the demo prints answers (with results where it lists or decides)."""
+    runtime: DecisionRuntime = app.state.decision_runtime
+    assert runtime.refresh() is True  # the seeded campaigns, as the demo compiles them
+    examples = demo_examples(
+        seeded.admin_key, seeded.advertiser_key, "Food Master", seeded.candidate_skus
+    )
+    assert {example.path for example in examples} >= {"/api/v1/decisions", "/v2/auctions"}
+    for example in examples:
+        response = _call(client, example)
+        expected = 201 if example.path == "/v2/auctions" else 200
+        assert response.status_code == expected, (example.title, response.text)
         body = response.json()
         if isinstance(body, dict) and "items" in body:
             assert body["items"], example.title
+        if example.method == "POST":
+            # Sponsored products in every placement and auction: the banners included.
+            assert all(_winners(body)), (example.title, body)
+        if example.follow_click:
+            click = body["placements"][0]["winners"][0]["click_url"]
+            assert click.startswith("http://127.0.0.1:8000/t/c/")
+            tapped = client.get(click.removeprefix("http://127.0.0.1:8000"), follow_redirects=False)
+            assert tapped.status_code == 204, tapped.text  # recorded; sponsored: no redirect
         curl = example.curl("http://127.0.0.1:8000")
         assert curl.startswith("curl -s ")
         assert "http://127.0.0.1:8000" + example.path in curl
+
+
+def test_decision_examples_show_the_seeded_campaigns(
+    app: FastAPI, client: TestClient, seeded: DemoNetwork
+) -> None:
+    """«сүт» brings dairy suppliers' milk; the candidate list wins among its own SKUs only."""
+    app.state.decision_runtime.refresh()
+    search, candidates, topsort, _click = decision_examples(ADMIN_KEY, seeded.candidate_skus)
+    milk = _call(client, search).json()["placements"]
+    listings, banner = milk[0]["winners"], milk[1]["winners"]
+    assert {w["kind"] for w in listings} == {"product"}
+    # Keyword groups bring milk; automatic ones may add products named with it (milk chocolate).
+    assert any(w["sku"].startswith("DM-MILK-") for w in listings)
+    assert len({w["campaign_id"] for w in listings}) == len(listings)  # one ad per advertiser
+    assert banner[0]["kind"] == "banner"
+    assert banner[0]["creative"]["width"] == 1200
+    chosen = _call(client, candidates).json()["placements"][0]["winners"]
+    assert 1 <= len(chosen) <= 2
+    assert {w["sku"] for w in chosen} <= set(seeded.candidate_skus)
+    auctions = _call(client, topsort).json()["results"]
+    assert any(w["id"].startswith("DM-MILK-") for w in auctions[0]["winners"])
+    assert [w["rank"] for w in auctions[0]["winners"]] == list(
+        range(1, len(auctions[0]["winners"]) + 1)
+    )
+
+
+def test_campaigns_are_seeded_through_the_services(session: Session, seeded: DemoNetwork) -> None:
+    """Most suppliers run active campaigns with keyword, category and automatic ad groups."""
+    advertising = set(session.scalars(select(Campaign.account_id)).all())
+    assert len(advertising) >= len(SUPPLIERS) * 3 // 4
+    assert seeded.campaigns == _count(session, Campaign, Campaign.status == CampaignStatus.ACTIVE)
+    groups = session.scalars(select(AdGroup)).all()
+    assert len(groups) == seeded.ad_groups
+    listings = [g for g in groups if g.kind is AdGroupKind.SPONSORED_LISTING]
+    matches = {k["match"] for g in listings for k in g.keywords}
+    assert matches == {"exact", "phrase", "broad"}
+    assert any(g.negative_keywords for g in listings)
+    assert any(g.category_ids for g in listings)
+    assert any(g.auto_targeting for g in listings)
+    texts = {k["text"] for g in listings for k in g.keywords}
+    assert {"сүт", "молоко"} <= texts
+    kinds = {g.kind for g in groups}
+    assert kinds == set(AdGroupKind)
+    pacing = {c.pacing for c in session.scalars(select(Campaign))}
+    assert PacingMode.EVEN in pacing
+    approved = _count(session, Creative, Creative.status == CreativeStatus.APPROVED)
+    assert approved >= 3
+    assert _count(session, Creative) == seeded.creatives
+    for group in groups:
+        placements = session.scalars(select(Placement)).all()
+        minimum = min(p.min_bid_tiyn for p in placements if p.kind.value in _KINDS[group.kind])
+        assert group.bid_tiyn > minimum
+    created = _count(session, AuditEntry, AuditEntry.entity == "ad_group")
+    assert created == seeded.ad_groups  # every ad group went through the service (audited)
+
+
+_KINDS = {
+    AdGroupKind.SPONSORED_LISTING: {"search", "category", "product_page"},
+    AdGroupKind.BANNER: {"home_banner"},
+    AdGroupKind.IN_STORE_SCREEN: {"in_store_screen"},
+}
 
 
 def test_seed_refuses_a_database_with_accounts(session: Session, settings: Settings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,8 +58,7 @@ def _fresh_database(url: str, reset: bool) -> None:
 
 
 def _print_summary(settings: Settings, url: str, seeded: DemoNetwork, seconds: float) -> None:
-    """The URLs, both keys, the seed timings and curl examples that work when pasted."""
-    from jarnama.demo.examples import demo_examples
+    """The URLs, both keys and the seed timings."""
     from jarnama.demo.suppliers import RETAILER_NAME
 
     base = settings.base_url
@@ -66,12 +66,13 @@ def _print_summary(settings: Settings, url: str, seeded: DemoNetwork, seconds: f
     console.print(
         f"\n[bold green]Jarnama demo[/] — «{RETAILER_NAME}»: {seeded.products:,} products, "
         f"{seeded.brands} brands, {seeded.accounts} accounts, "
-        f"{seeded.store_stock_rows:,} store-stock rows"
+        f"{seeded.store_stock_rows:,} store-stock rows; {seeded.campaigns} running campaigns "
+        f"with {seeded.ad_groups} ad groups and {seeded.creatives} creatives"
     )
     console.print(
         f"seeded in [bold]{seconds:.1f} s[/] (migrations {t['migrate']:.1f} s, network "
         f"{t['network']:.1f} s, catalog generated {t['generate']:.1f} s, imported "
-        f"{t['import']:.1f} s) into {url}"
+        f"{t['import']:.1f} s, campaigns {t['campaigns']:.1f} s) into {url}"
     )
     rows = (
         ("API docs", f"{base}/docs"),
@@ -84,11 +85,54 @@ def _print_summary(settings: Settings, url: str, seeded: DemoNetwork, seconds: f
     for label, value in rows:
         console.print(f"[bold]{label.ljust(width)}[/]  ", end="")
         console.print(value, markup=False)
+
+
+def _print_examples(settings: Settings, seeded: DemoNetwork) -> None:
+    """Curl examples that work when pasted (decisions need the compiled snapshot)."""
+    from jarnama.demo.examples import demo_examples
+
     console.print("\n[bold]Try:[/]")
-    examples = demo_examples(seeded.admin_key, seeded.advertiser_key, seeded.advertiser_name)
+    examples = demo_examples(
+        seeded.admin_key, seeded.advertiser_key, seeded.advertiser_name, seeded.candidate_skus
+    )
     for example in examples:
         console.print(f"# {example.title}", style="dim", markup=False)
-        console.print(example.curl(base), markup=False)
+        console.print(example.curl(settings.base_url), markup=False)
+
+
+def _serve(settings: Settings, seeded: DemoNetwork) -> None:
+    """Serve the API; print the examples once the snapshot is compiled and the port is open."""
+    import uvicorn
+
+    from jarnama.app import create_app
+    from jarnama.core.logging import configure_logging
+
+    app = create_app(settings)
+
+    class AnnouncingServer(uvicorn.Server):
+        """A uvicorn server that prints the examples right after its startup completes."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            """Start (the lifespan compiles the decision snapshot first), then announce."""
+            await super().startup(sockets=sockets)
+            if not self.started:
+                return
+            network = app.state.decision_runtime.network
+            snapshot = network.snapshot
+            console.print(
+                f"\ndecision snapshot v{network.version} compiled in "
+                f"{network.compile_seconds:.1f} s: {len(snapshot.campaigns)} campaigns, "
+                f"{len(snapshot.ad_groups)} ad groups serving"
+            )
+            _print_examples(settings, seeded)
+            console.print(f"\nserving on {settings.base_url} (Ctrl+C stops)\n")
+            console.file.flush()  # also when piped (`| tee`): the examples are needed now
+
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+    AnnouncingServer(config).run()
 
 
 @demo_app.callback(invoke_without_command=True)
@@ -142,19 +186,7 @@ def demo(
     seeded.timings["migrate"] = migrated
     _print_summary(settings, url, seeded, time.perf_counter() - started)
     if not serve:
+        _print_examples(settings, seeded)
         return
-
-    import uvicorn
-
-    from jarnama.app import create_app
-    from jarnama.core.logging import configure_logging
-
-    console.print(f"\nserving on {settings.base_url} (Ctrl+C stops)\n")
-    configure_logging(settings.log_level, json_lines=settings.log_json)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    console.print("\nstarting the server and compiling the decision snapshot …")
+    _serve(settings, seeded)

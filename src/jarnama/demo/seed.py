@@ -15,6 +15,8 @@ from jarnama.catalog.models import Brand, Category, CategoryMinBid, Placement, S
 from jarnama.catalog.stock_import import import_stock
 from jarnama.config import Settings
 from jarnama.core.errors import Conflict
+from jarnama.core.time import utcnow
+from jarnama.demo.campaigns import seed_campaigns
 from jarnama.demo.categories import CATEGORIES
 from jarnama.demo.dataset import DEFAULT_PRODUCTS, DEFAULT_SEED, generate_catalog
 from jarnama.demo.network import CATEGORY_MIN_BIDS, PLACEMENTS, STORES
@@ -47,6 +49,10 @@ class DemoNetwork:
     store_stock_rows: int
     accounts: int
     brands: int
+    campaigns: int = 0
+    ad_groups: int = 0
+    creatives: int = 0
+    candidate_skus: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -196,6 +202,10 @@ def seed_demo(
         raise RuntimeError(f"the demo store stock did not import: {stock.errors[:5]}")
     timings["import"] = time.perf_counter() - mark
 
+    mark = time.perf_counter()
+    running = seed_campaigns(session, accounts, utcnow(), seed=seed)
+    timings["campaigns"] = time.perf_counter() - mark
+
     advertiser = accounts[DEMO_ADVERTISER]
     _admin, admin_key = service.create_api_key(
         session,
@@ -227,5 +237,9 @@ def seed_demo(
         store_stock_rows=stock.created,
         accounts=len(accounts),
         brands=brand_count,
+        campaigns=running.campaigns,
+        ad_groups=running.ad_groups,
+        creatives=running.creatives,
+        candidate_skus=running.candidate_skus,
         timings=timings,
     )
