@@ -19,9 +19,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from collections.abc import Iterable
 
 from jarnama.decisioning.eligibility import (
     BELOW_RESERVE,
+    CODES_BY_VALUE,
     NEEDS_RELEVANCE,
     NO_CREATIVE,
     NOT_RELEVANT,
@@ -30,8 +32,8 @@ from jarnama.decisioning.eligibility import (
     UNKNOWN_PRODUCT,
     ContextMatcher,
     RequestContext,
-    code_of,
     group_verdict,
+    listing_verdict,
     reason_of,
 )
 from jarnama.decisioning.messages import (
@@ -134,51 +136,72 @@ def _listing_entries(
     matcher: ContextMatcher,
     rejected: list[int],
 ) -> list[_Entry]:
-    """Score every eligible (product, ad group) pair; append the codes of the rejected ones."""
+    """Score every eligible (product, ad group) pair; append the codes of the rejected ones.
+
+    The hot loop of the engine (up to 500 candidates x their ad groups): everything it reads
+    is bound to a local first, the per-product facts come flat from the snapshot's listing
+    slots, and each ad group's verdict is computed once per request (in first-visit order, so
+    pacing coins are tossed in the same order as ever).
+    """
     snapshot = context.snapshot
     products = snapshot.products
-    slots = snapshot.listing_slots.get(placement.id, {})
+    slot_of = snapshot.listing_slots.get(placement.id, {}).get
     product_quality = context.deps.ranker.product_quality
     store_id = context.request.store_id
     channel = context.request.channel or placement.spec.channel
     placement_id = placement.id
     candidates = wanted.product_ids
     if candidates is None:
-        candidates = tuple(matcher.candidates(snapshot, placement_id))
+        candidates = matcher.candidates(snapshot, placement_id)
     scores = wanted.quality_scores
+    relevant_products = matcher.relevant_products
+    category = matcher.category
     verdicts: dict[int, int] = {}
-    seen: set[int] = set()
+    known_verdict = verdicts.get
     entries: list[_Entry] = []
+    append = entries.append
     reject = rejected.append
 
-    for position, product_id in enumerate(candidates):
-        slot = slots.get(product_id)
+    visits: Iterable[tuple[int, int]] = enumerate(candidates)
+    if len(set(candidates)) != len(candidates):
+        # A repeated candidate counts once, at its first position; a repeated unknown id is
+        # still counted as unknown each time it is sent.
+        first: dict[int, int] = {}
+        for position, product_id in enumerate(candidates):
+            if product_id in first:
+                if product_id not in products:
+                    reject(UNKNOWN_PRODUCT)
+            else:
+                first[product_id] = position
+        visits = ((position, product_id) for product_id, position in first.items())
+
+    for position, product_id in visits:
+        slot = slot_of(product_id)
         if slot is None:
             if product_id not in products:
                 reject(UNKNOWN_PRODUCT)
             continue  # most candidates carry no ads here
-        if product_id in seen:
-            continue  # a repeated candidate counts once
-        seen.add(product_id)
-        product, reserve, problem, groups = slot
+        reserve, problem, groups, store_ids, path, leaf = slot
         if problem is not None:
-            reject(code_of(RejectionReason(problem)))
+            reject(CODES_BY_VALUE[problem])
             continue
-        if store_id is not None and store_id not in product.store_ids:
+        if store_id is not None and store_id not in store_ids:
             reject(OUT_OF_STOCK)
             continue
         quality = 0
         for group_id, bid, group in groups:
-            code = verdicts.get(group_id)
+            code = known_verdict(group_id)
             if code is None:
-                code = verdicts[group_id] = group_verdict(
-                    context, matcher, group, placement_id, channel
-                )[0]
-            if code != OK:
+                code = verdicts[group_id] = listing_verdict(context, matcher, group, channel)
+            if code:
                 if code != NEEDS_RELEVANCE:
                     reject(code)
                     continue
-                if not matcher.relevant(product_id, product.category_path):
+                if (
+                    product_id not in relevant_products
+                    if relevant_products is not None
+                    else category is not None and category not in path
+                ):
                     reject(NOT_RELEVANT)
                     continue
             if bid < reserve:
@@ -188,10 +211,8 @@ def _listing_entries(
                 if scores is not None:
                     quality = max(1, min(PPM, round(scores[position] * PPM)))
                 else:
-                    quality = product_quality(placement_id, product_id, product.category_id)
-            entries.append(
-                (-quality * bid, -bid, group_id, product_id, quality, reserve, group, None)
-            )
+                    quality = product_quality(placement_id, product_id, leaf)
+            append((-quality * bid, -bid, group_id, product_id, quality, reserve, group, None))
     return entries
 
 

@@ -19,13 +19,21 @@ from jarnama.decisioning.snapshot import (
     CompiledAdGroup,
     CompiledCampaign,
     DecisionSnapshot,
+    QueryMatch,
+    remember,
 )
 from jarnama.decisioning.text import terms
 
 OK = 0
 NEEDS_RELEVANCE = 1
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_HOUR = dt.timedelta(hours=1)
 _REASONS: tuple[RejectionReason, ...] = tuple(RejectionReason)
 _CODES: Mapping[RejectionReason, int] = {reason: i + 2 for i, reason in enumerate(_REASONS)}
+
+
+# A `RejectionReason` value → its code (the snapshot stores product problems as values).
+CODES_BY_VALUE: Mapping[str, int] = {reason.value: code for reason, code in _CODES.items()}
 
 
 def code_of(reason: RejectionReason) -> int:
@@ -70,7 +78,9 @@ class RequestContext:
         "frequency",
         "hour_of_week",
         "request",
+        "schedule",
         "snapshot",
+        "utc_hour",
     )
 
     def __init__(
@@ -90,25 +100,50 @@ class RequestContext:
         self.city = city.casefold() if city else None
         self.campaigns: dict[int, int] = {}
         self.frequency: Mapping[int, tuple[int, int]] | None = None
+        # Schedule and daypart verdicts hold for a whole UTC hour (Almaty's offset is whole
+        # hours), so they are memoised per snapshot and hour; the key carries the Almaty hour
+        # of week too, so a zone rule change can never reuse another hour's verdicts.
+        self.utc_hour: int = (request.at - _EPOCH) // _HOUR  # exact, unlike float seconds
+        hours = snapshot.memo.hours
+        key = (self.utc_hour, self.hour_of_week)
+        schedule = hours.get(key)
+        self.schedule = remember(hours, key, {}) if schedule is None else schedule
 
     def campaign_verdict(self, campaign: CompiledCampaign) -> int:
         """Schedule, daypart, budget and the pacing coin, once per campaign per request."""
         verdict = self.campaigns.get(campaign.id)
         if verdict is not None:
             return verdict
+        verdict = self.schedule.get(campaign.id)
+        if verdict is None:
+            verdict = self.schedule_verdict(campaign)
+        if verdict == OK:
+            if self.deps.state.budget_exhausted(campaign.id, self.day):
+                verdict = BUDGET_EXHAUSTED
+            elif campaign.even_pacing:
+                rate = self.deps.state.pass_rate(campaign.id)
+                if rate < 1.0 and self.deps.random() >= rate:
+                    verdict = PACING_THROTTLED
+        self.campaigns[campaign.id] = verdict
+        return verdict
+
+    def schedule_verdict(self, campaign: CompiledCampaign) -> int:
+        """OK, OUT_OF_SCHEDULE or OUTSIDE_DAYPART at the request's instant.
+
+        Memoised for the hour unless the campaign starts or ends strictly inside it.
+        """
         at = self.at
         verdict = OK
         if at < campaign.starts_at or (campaign.ends_at is not None and at >= campaign.ends_at):
             verdict = OUT_OF_SCHEDULE
         elif not (campaign.daypart_mask >> self.hour_of_week) & 1:
             verdict = OUTSIDE_DAYPART
-        elif self.deps.state.budget_exhausted(campaign.id, self.day):
-            verdict = BUDGET_EXHAUSTED
-        elif campaign.even_pacing:
-            rate = self.deps.state.pass_rate(campaign.id)
-            if rate < 1.0 and self.deps.random() >= rate:
-                verdict = PACING_THROTTLED
-        self.campaigns[campaign.id] = verdict
+        hour_start = _EPOCH + dt.timedelta(hours=self.utc_hour)
+        hour_end = hour_start + _HOUR
+        if not hour_start < campaign.starts_at < hour_end and not (
+            campaign.ends_at is not None and hour_start < campaign.ends_at < hour_end
+        ):
+            self.schedule[campaign.id] = verdict
         return verdict
 
     def filter_verdict(self, group: CompiledAdGroup, channel: Channel) -> int:
@@ -134,7 +169,11 @@ class RequestContext:
 
 
 class ContextMatcher:
-    """Which ad groups the placement request's query or category selects (computed once)."""
+    """Which ad groups the placement request's query or category selects.
+
+    Everything here depends only on the snapshot and the query or category, so it is
+    computed once per snapshot (`DecisionSnapshot.memo`) and shared by later requests.
+    """
 
     __slots__ = (
         "category",
@@ -142,38 +181,47 @@ class ContextMatcher:
         "category_path",
         "keyword_hits",
         "negative_hits",
-        "product_terms",
+        "query",
         "query_set",
         "query_terms",
+        "relevant_products",
     )
 
     def __init__(
         self, snapshot: DecisionSnapshot, query: str | None, category_id: int | None
     ) -> None:
         """Match the query against the keyword indexes, or resolve the category's path."""
-        self.query_terms: tuple[str, ...] = terms(query) if query else ()
-        query_terms = self.query_terms
-        query_set = self.query_set = frozenset(query_terms)
-        self.product_terms = snapshot.product_terms
-        self.keyword_hits: set[int] = set()
-        self.negative_hits: set[int] = set()
-        for term in query_set:
-            for rule, group in snapshot.keyword_index.get(term, ()):
-                if group.id not in self.keyword_hits and rule.matches(query_terms, query_set):
-                    self.keyword_hits.add(group.id)
-            for rule, group in snapshot.negative_index.get(term, ()):
-                if rule.matches(query_terms, query_set):
-                    self.negative_hits.add(group.id)
+        memo = snapshot.memo
+        match: QueryMatch | None = None
+        if query:
+            match = memo.queries.get(query)
+            if match is None:
+                match = remember(memo.queries, query, _match_query(snapshot, query))
+        if match is not None and match.terms:
+            self.query: str | None = query
+            self.query_terms: tuple[str, ...] = match.terms
+            self.query_set: frozenset[str] = match.term_set
+            self.keyword_hits: frozenset[int] = match.keyword_hits
+            self.negative_hits: frozenset[int] = match.negative_hits
+            # Automatic targeting: the products whose text covers the query (None: by category).
+            self.relevant_products: frozenset[int] | None = match.relevant
+        else:
+            self.query = None
+            self.query_terms = ()
+            self.query_set = frozenset()
+            self.keyword_hits = self.negative_hits = frozenset()
+            self.relevant_products = None
         # A search inside a category is matched on its query; the category narrows nothing.
-        self.category = None if query_terms else category_id
+        self.category = None if self.query_terms else category_id
         self.category_path: tuple[int, ...] = ()
-        self.category_hits: set[int] = set()
+        self.category_hits: frozenset[int] = frozenset()
         if self.category is not None:
-            self.category_path = snapshot.category_paths.get(self.category, (self.category,))
-            for category_id in self.category_path:
-                self.category_hits.update(
-                    g.id for g in snapshot.category_index.get(category_id, ())
+            resolved = memo.categories.get(self.category)
+            if resolved is None:
+                resolved = remember(
+                    memo.categories, self.category, _match_category(snapshot, self.category)
                 )
+            self.category_path, self.category_hits = resolved
 
     def verdict(self, group: CompiledAdGroup) -> int:
         """OK, NEEDS_RELEVANCE (automatic targeting) or why the context does not match."""
@@ -197,27 +245,77 @@ class ContextMatcher:
 
     def relevant(self, product_id: int, path: tuple[int, ...]) -> bool:
         """Automatic targeting: the product's text covers the query, or it is in the category."""
-        if self.query_terms:
-            words = self.product_terms.get(product_id)
-            return words is not None and self.query_set <= words
+        if self.relevant_products is not None:
+            return product_id in self.relevant_products
         return self.category is None or self.category in path
 
-    def candidates(self, snapshot: DecisionSnapshot, placement_id: int) -> list[int]:
-        """Products to auction when the retailer sent none: keyword, automatic or category hits."""
+    def candidates(self, snapshot: DecisionSnapshot, placement_id: int) -> tuple[int, ...]:
+        """Products to auction when the retailer sent none: keyword, automatic or category hits.
+
+        Only products with ads on the placement are kept (the others could not win nor be
+        rejected), in id order. Memoised per snapshot, placement and query or category.
+        """
+        key = (placement_id, self.query, self.category)
+        retrieved = snapshot.memo.retrievals.get(key)
+        if retrieved is None:
+            retrieved = remember(
+                snapshot.memo.retrievals, key, self._retrieve(snapshot, placement_id)
+            )
+        return retrieved
+
+    def _retrieve(self, snapshot: DecisionSnapshot, placement_id: int) -> tuple[int, ...]:
         found: set[int] = set()
         if self.query_terms:
             for group_id in self.keyword_hits - self.negative_hits:
                 group = snapshot.ad_groups[group_id]
                 if placement_id in group.effective_bids:
                     found.update(group.product_ids)
-            common: frozenset[int] | None = None
-            for term in self.query_set:
-                products = snapshot.term_index.get(term, frozenset())
-                common = products if common is None else common & products
-            found.update(common or ())
+            if self.relevant_products:
+                found.update(self.relevant_products)
         elif self.category is not None:
             found.update(snapshot.category_products.get(self.category, ()))
-        return sorted(found)
+        slots = snapshot.listing_slots.get(placement_id, {})
+        kept = [product_id for product_id in found if product_id in slots]
+        return tuple(sorted(kept))
+
+
+def _match_query(snapshot: DecisionSnapshot, query: str) -> QueryMatch:
+    """The keyword, negative keyword and automatic-targeting hits of one query."""
+    query_terms = terms(query)
+    query_set = frozenset(query_terms)
+    keyword_hits: set[int] = set()
+    negative_hits: set[int] = set()
+    for term in query_set:
+        for rule, group in snapshot.keyword_index.get(term, ()):
+            if group.id not in keyword_hits and rule.matches(query_terms, query_set):
+                keyword_hits.add(group.id)
+        for rule, group in snapshot.negative_index.get(term, ()):
+            if rule.matches(query_terms, query_set):
+                negative_hits.add(group.id)
+    # A product is relevant when its words (`product_terms`) include every query term, i.e.
+    # when it is in the term index of each of them.
+    relevant: frozenset[int] | None = None
+    for term in query_set:
+        products = snapshot.term_index.get(term, frozenset())
+        relevant = products if relevant is None else relevant & products
+    return QueryMatch(
+        terms=query_terms,
+        term_set=query_set,
+        keyword_hits=frozenset(keyword_hits),
+        negative_hits=frozenset(negative_hits),
+        relevant=relevant or frozenset(),
+    )
+
+
+def _match_category(
+    snapshot: DecisionSnapshot, category_id: int
+) -> tuple[tuple[int, ...], frozenset[int]]:
+    """The category's path and the ad groups targeting it or one of its ancestors."""
+    path = snapshot.category_paths.get(category_id, (category_id,))
+    hits: set[int] = set()
+    for ancestor in path:
+        hits.update(g.id for g in snapshot.category_index.get(ancestor, ()))
+    return path, frozenset(hits)
 
 
 def group_verdict(
@@ -236,10 +334,21 @@ def group_verdict(
     if bid is None:
         # The product is promoted, but not by an ad group allowed on this placement.
         return PLACEMENT_MISMATCH, 0
+    return listing_verdict(context, matcher, group, channel), bid
+
+
+def listing_verdict(
+    context: RequestContext, matcher: ContextMatcher, group: CompiledAdGroup, channel: Channel
+) -> int:
+    """The verdict code of an ad group already known to be allowed on the placement.
+
+    The context (keywords, category) is checked first: it needs no state, and the pacing
+    coin must only be tossed for requests the campaign actually matches.
+    """
     context_verdict = matcher.verdict(group)
     if context_verdict > NEEDS_RELEVANCE:
-        return context_verdict, bid
+        return context_verdict
     verdict = context.campaign_verdict(group.campaign)
     if verdict == OK and group.has_filters:
         verdict = context.filter_verdict(group, channel)
-    return (context_verdict if verdict == OK else verdict), bid
+    return context_verdict if verdict == OK else verdict

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from jarnama.decisioning.text import KeywordRule, MatchType, compile_keyword, terms
 
@@ -279,10 +280,65 @@ class CompiledPlacement:
     one_per_advertiser: bool
 
 
-# What the listing auction reads per candidate, precomputed per placement: the product, its
-# reserve there, whether it can serve (0) or why not (the auction's rejection code), and the
-# ad groups allowed on the placement with their effective bids.
-ListingSlot = tuple[ProductSpec, int, str | None, tuple[tuple[int, int, "CompiledAdGroup"], ...]]
+# What the listing auction reads per candidate, precomputed per placement, flat so the hot
+# loop unpacks it without attribute look-ups: the reserve there, None if the product can serve
+# or why not (a `RejectionReason` value), the ad groups allowed on the placement as (id,
+# effective bid, group), the product's stores, its category path and leaf category.
+ListingSlot = tuple[
+    int,
+    str | None,
+    tuple[tuple[int, int, "CompiledAdGroup"], ...],
+    frozenset[int],
+    tuple[int, ...],
+    int | None,
+]
+
+# Bound of each per-snapshot memo (distinct queries, categories, retrievals, hours); a full
+# memo is emptied and refilled rather than tracked as an LRU (cheaper on the hot path).
+MEMO_LIMIT = 8192
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryMatch:
+    """What one query selects in a snapshot (request-independent, so memoised per snapshot)."""
+
+    terms: tuple[str, ...]
+    term_set: frozenset[str]
+    keyword_hits: frozenset[int]
+    negative_hits: frozenset[int]
+    # Products of automatic ad groups whose search text has every query term.
+    relevant: frozenset[int]
+
+
+class SnapshotMemo:
+    """Request-independent results computed on first use and kept for the snapshot's life.
+
+    A snapshot is immutable, so anything derived only from it (and the query, category or
+    hour) stays valid until the snapshot is replaced; the memo dies with it. Plain dicts:
+    reads and writes are atomic under the GIL, a race only computes a value twice.
+    """
+
+    __slots__ = ("categories", "hours", "queries", "retrievals")
+
+    def __init__(self) -> None:
+        """Empty memos."""
+        self.queries: dict[str, QueryMatch] = {}
+        # category → (its path root → itself, ad groups targeting it or an ancestor).
+        self.categories: dict[int, tuple[tuple[int, ...], frozenset[int]]] = {}
+        # (placement, query or None, category or None) → retrieved candidates, capped.
+        self.retrievals: dict[tuple[int, str | None, int | None], tuple[int, ...]] = {}
+        # (UTC hour since the epoch, Almaty hour of week) → campaign → schedule/daypart verdict.
+        self.hours: dict[tuple[int, int], dict[int, int]] = {}
+
+
+def remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Store `value` under `key` in a bounded memo (emptied first when full); return it."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +372,7 @@ class DecisionSnapshot:
     # category → its path root → itself (from the products' paths and `category_paths`).
     category_paths: Mapping[int, tuple[int, ...]]
     issues: tuple[CompileIssue, ...] = ()
+    memo: SnapshotMemo = field(default_factory=SnapshotMemo, init=False, compare=False, repr=False)
 
     def placement_by_code(self, code: str) -> CompiledPlacement | None:
         """The compiled placement with this code, if it exists and is active."""
@@ -470,7 +527,14 @@ def _listing_slots(
                 problem = "product_inactive"
             elif not product.in_stock:
                 problem = "out_of_stock"
-            per_product[product_id] = (product, reserve, problem, allowed)
+            per_product[product_id] = (
+                reserve,
+                problem,
+                allowed,
+                product.store_ids,
+                product.category_path,
+                leaf,
+            )
         slots[placement.id] = per_product
     return slots
 
