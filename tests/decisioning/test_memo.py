@@ -10,7 +10,7 @@ import pytest
 from jarnama.core.time import ALMATY
 from jarnama.decisioning import snapshot as snapshot_module
 from jarnama.decisioning.auction import RejectionReason, decide
-from jarnama.decisioning.snapshot import DaypartWindow
+from jarnama.decisioning.snapshot import AuctionRules, DaypartWindow
 from jarnama.decisioning.state import InProcessStateStore
 
 from .factories import DAIRY, KEFIR, build, campaign, deps, kw, listing, product, request
@@ -120,3 +120,18 @@ def test_a_full_memo_is_emptied_and_refilled(monkeypatch: pytest.MonkeyPatch) ->
     for query in ("молоко", "сүт", "сүттің", "молоко сүт", "молоко"):
         assert winners(snapshot, query=query) == [1]
         assert len(snapshot.memo.queries) <= 2
+
+
+def test_retrieval_keeps_the_highest_bidding_products_up_to_the_candidate_cap() -> None:
+    products = [product(i, brand=i, text="Молоко") for i in range(1, 6)]
+    groups = [listing(i, bid=100 + 10 * i, products=[i], automatic=True) for i in range(1, 5)]
+    rules = AuctionRules(max_candidates=3)
+    snapshot = build(products, [campaign(i) for i in range(1, 5)], groups, rules=rules)
+    placement = decide(snapshot, request(query="молоко", slots=3), deps()).placements[0]
+    # Product 5 has no ad, product 1 the lowest bid: neither is auctioned.
+    assert [w.product_id for w in placement.winners] == [4, 3, 2]
+    assert placement.rejections == {}
+    assert snapshot.memo.retrievals[(1, "молоко", None)] == (2, 3, 4)
+    uncapped = build(products, [campaign(i) for i in range(1, 5)], groups)
+    placement = decide(uncapped, request(query="молоко", slots=3), deps()).placements[0]
+    assert placement.rejections == {R.OUTBID: 1}

@@ -10,6 +10,7 @@ lookup and a comparison; the rejections are counted at the end.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Mapping
 
 from jarnama.core.time import ALMATY
@@ -253,7 +254,9 @@ class ContextMatcher:
         """Products to auction when the retailer sent none: keyword, automatic or category hits.
 
         Only products with ads on the placement are kept (the others could not win nor be
-        rejected), in id order. Memoised per snapshot, placement and query or category.
+        rejected), and at most `rules.max_candidates` of them, the same cap as for the
+        retailer's own lists: those whose best effective bid there is highest (ties by id),
+        in id order. Memoised per snapshot, placement and query or category.
         """
         key = (placement_id, self.query, self.category)
         retrieved = snapshot.memo.retrievals.get(key)
@@ -276,6 +279,10 @@ class ContextMatcher:
             found.update(snapshot.category_products.get(self.category, ()))
         slots = snapshot.listing_slots.get(placement_id, {})
         kept = [product_id for product_id in found if product_id in slots]
+        limit = snapshot.rules.max_candidates
+        if len(kept) > limit:
+            best_bid = {p: max(bid for _, bid, _ in slots[p][2]) for p in kept}
+            kept = heapq.nsmallest(limit, kept, key=lambda p: (-best_bid[p], p))
         return tuple(sorted(kept))
 
 
