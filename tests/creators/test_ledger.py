@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import InvalidInput
-from jarnama.creators import ledger, repository
+from jarnama.creators import ledger, ledger_repository
 from jarnama.creators.ledger import InsufficientEscrow, Leg
 from jarnama.creators.models import Book, LedgerBalance
 from jarnama.tenancy.models import AccountKind
@@ -73,10 +73,10 @@ def test_random_postings_keep_the_books_sound(
         except InsufficientEscrow:
             pass
         assert ledger.escrow(session, adv) >= 0
-        assert repository.total_of_entries(session) == 0
+        assert ledger_repository.total_of_entries(session) == 0
     # Running balances agree with the entries they summarise.
     for row in session.query(LedgerBalance).filter(LedgerBalance.account_id.in_([adv, creator])):
-        sums = repository.entry_sums(session, row.book, row.account_id)
+        sums = ledger_repository.entry_sums(session, row.book, row.account_id)
         assert sum(sums.values()) == row.balance_tiyn
 
 
@@ -104,5 +104,5 @@ def test_an_overdraft_leaves_no_trace(session: Session) -> None:
             conversion_id=1,
         )
     assert ledger.escrow(session, adv) == 100
-    assert repository.balance(session, Book.CREATOR_PAYABLE, creator) == 0
-    assert len(repository.ledger_entries(session)) >= 2
+    assert ledger_repository.balance(session, Book.CREATOR_PAYABLE, creator) == 0
+    assert len(ledger_repository.ledger_entries(session)) >= 2

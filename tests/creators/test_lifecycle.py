@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict
-from jarnama.creators import ledger, lifecycle, participation, postback, repository
+from jarnama.creators import (
+    ledger,
+    ledger_repository,
+    lifecycle,
+    participation,
+    postback,
+    repository,
+)
 from jarnama.creators.models import Book, ConversionStatus, DeclineReason
 from tests.creators.helpers import TABLE, Exchange, T, build, conversion, fund, later, report
 
@@ -52,9 +59,9 @@ def test_hold_end_approves_and_withholds_income_tax(session: Session, ex: Exchan
     assert c.status is ConversionStatus.APPROVED
     assert c.tax_tiyn == 150 * T  # 10% personal income tax on 1,500 ₸
     assert ledger.escrow(session, ex.advertiser_id) == (100_000 - 1_500) * T
-    assert repository.balance(session, Book.CREATOR_PAYABLE, ex.creator_id) == 1_350 * T
-    assert repository.balance(session, Book.TAX_PAYABLE, ex.creator_id) == 150 * T
-    assert repository.total_of_entries(session) == 0
+    assert ledger_repository.balance(session, Book.CREATOR_PAYABLE, ex.creator_id) == 1_350 * T
+    assert ledger_repository.balance(session, Book.TAX_PAYABLE, ex.creator_id) == 150 * T
+    assert ledger_repository.total_of_entries(session) == 0
 
 
 def test_nothing_is_approved_that_escrow_cannot_cover(session: Session, ex: Exchange) -> None:
@@ -79,7 +86,7 @@ def test_escrow_overdraft_is_refused_by_the_database_too(session: Session, ex: E
     assert row is not None
     savepoint = session.begin_nested()
     with pytest.raises(IntegrityError):
-        repository.add_to_balance(session, Book.ESCROW, ex.advertiser_id, -11 * T)
+        ledger_repository.add_to_balance(session, Book.ESCROW, ex.advertiser_id, -11 * T)
     savepoint.rollback()
     assert ledger.escrow(session, ex.advertiser_id) == 10 * T
 
@@ -128,9 +135,9 @@ def test_refunds_reverse_also_after_payout_and_carry_over(session: Session, ex: 
     assert c.status is ConversionStatus.PAID
     lifecycle.refund(session, c, "shop", 5_000 * T, "one item returned")  # a quarter
     assert (c.payout_tiyn, c.tax_tiyn, c.refunded_tiyn) == (1_500 * T, 150 * T, 5_000 * T)
-    assert repository.balance(session, Book.CREATOR_PAYABLE, ex.creator_id) == -450 * T
+    assert ledger_repository.balance(session, Book.CREATOR_PAYABLE, ex.creator_id) == -450 * T
     assert ledger.escrow(session, ex.advertiser_id) == (100_000 - 2_000 + 500) * T
-    assert repository.total_of_entries(session) == 0
+    assert ledger_repository.total_of_entries(session) == 0
     month = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=5))).strftime("%Y-%m")
     statement = payouts.statement(session, ADMIN, ex.settings, ex.creator_id, month)
     assert statement.closing_tiyn == -450 * T

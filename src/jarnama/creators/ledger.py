@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict, InvalidInput
-from jarnama.creators import repository
+from jarnama.creators import ledger_repository
 from jarnama.creators.models import Book, LedgerEntry, LedgerTransaction
 
 
@@ -48,7 +48,7 @@ def post(
         raise InvalidInput("a ledger transaction needs at least one non-zero leg")
     if sum(leg.amount_tiyn for leg in legs) != 0:
         raise InvalidInput(f"ledger legs of '{kind}' do not sum to zero")
-    current = repository.lock_balances(session, [(leg.book, leg.account_id) for leg in legs])
+    current = ledger_repository.lock_balances(session, [(leg.book, leg.account_id) for leg in legs])
     after = dict(current)
     for leg in legs:
         after[(leg.book, leg.account_id)] += leg.amount_tiyn
@@ -72,14 +72,14 @@ def post(
                 amount_tiyn=leg.amount_tiyn,
             )
         )
-        repository.add_to_balance(session, leg.book, leg.account_id, leg.amount_tiyn)
+        ledger_repository.add_to_balance(session, leg.book, leg.account_id, leg.amount_tiyn)
     session.flush()
     return txn
 
 
 def escrow(session: Session, advertiser_id: int) -> int:
     """An advertiser's prepaid balance in tiyn."""
-    return repository.balance(session, Book.ESCROW, advertiser_id)
+    return ledger_repository.balance(session, Book.ESCROW, advertiser_id)
 
 
 def deposit(session: Session, advertiser_id: int, amount_tiyn: int, memo: str = "") -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict
 from jarnama.core.time import ALMATY, utcnow
-from jarnama.creators import ledger, repository
+from jarnama.creators import ledger, ledger_repository, repository
 from jarnama.creators.models import (
     Conversion,
     ConversionEvent,
@@ -115,7 +115,9 @@ def approve(
     profile = repository.profile(session, conversion.creator_account_id)
     status = profile.tax_status if profile else TaxStatus.INDIVIDUAL
     start, end = _year_bounds(now)
-    year_to_date = repository.gross_income(session, conversion.creator_account_id, start, end)
+    year_to_date = ledger_repository.gross_income(
+        session, conversion.creator_account_id, start, end
+    )
     period = table.on(now.astimezone(ALMATY).date())
     held = withholding(period, status, conversion.payout_tiyn, year_to_date_tiyn=year_to_date)
     ledger.earn(

@@ -12,7 +12,7 @@ from jarnama.config import Settings
 from jarnama.core.errors import Conflict, InvalidInput, NotFound
 from jarnama.core.money import Tenge
 from jarnama.core.time import ALMATY, utcnow
-from jarnama.creators import ledger, repository
+from jarnama.creators import ledger, ledger_repository, repository
 from jarnama.creators.crypto import PiiCipher
 from jarnama.creators.ledger import Leg
 from jarnama.creators.models import (
@@ -69,9 +69,9 @@ def balance(session: Session, principal: Principal, account_id: int) -> BalanceO
     principal.ensure_access(account_id, "account")
     return BalanceOut(
         account_id=account_id,
-        escrow_tiyn=repository.balance(session, Book.ESCROW, account_id),
-        creator_payable_tiyn=repository.balance(session, Book.CREATOR_PAYABLE, account_id),
-        tax_withheld_tiyn=repository.balance(session, Book.TAX_PAYABLE, account_id),
+        escrow_tiyn=ledger_repository.balance(session, Book.ESCROW, account_id),
+        creator_payable_tiyn=ledger_repository.balance(session, Book.CREATOR_PAYABLE, account_id),
+        tax_withheld_tiyn=ledger_repository.balance(session, Book.TAX_PAYABLE, account_id),
     )
 
 
@@ -93,11 +93,13 @@ def statement(
     principal.ensure_can_read()
     principal.ensure_access(creator_id, "creator")
     start, end = _month_bounds(month)
-    before = repository.entry_sums(session, Book.CREATOR_PAYABLE, creator_id, until=start)
-    during = repository.entry_sums(
+    before = ledger_repository.entry_sums(session, Book.CREATOR_PAYABLE, creator_id, until=start)
+    during = ledger_repository.entry_sums(
         session, Book.CREATOR_PAYABLE, creator_id, since=start, until=end
     )
-    tax = repository.entry_sums(session, Book.TAX_PAYABLE, creator_id, since=start, until=end)
+    tax = ledger_repository.entry_sums(
+        session, Book.TAX_PAYABLE, creator_id, since=start, until=end
+    )
     opening = sum(before.values())
     closing = opening + sum(during.values())
     return StatementOut(
@@ -120,7 +122,7 @@ def create_batch(session: Session, principal: Principal, settings: Settings) -> 
     minimum = max(settings.creators.min_payout_tiyn, 1)
     due = [
         b
-        for b in repository.balances_of(session, Book.CREATOR_PAYABLE)
+        for b in ledger_repository.balances_of(session, Book.CREATOR_PAYABLE)
         if b.balance_tiyn >= minimum
     ]
     profiles = repository.profiles(session, (b.account_id for b in due))
@@ -193,7 +195,7 @@ def batch_out(
                 method=p.method,
                 payout_masked=p.payout_masked,
             )
-            for p in repository.payouts_in(session, batch.id)
+            for p in ledger_repository.payouts_in(session, batch.id)
         ],
         skipped=list(skipped or []),
     )
@@ -203,7 +205,7 @@ def get_batch(session: Session, principal: Principal, batch_id: int) -> PayoutBa
     """A payout batch (network admins only)."""
     principal.ensure_network_admin()
     principal.ensure_can_read()
-    batch = repository.batch(session, batch_id)
+    batch = ledger_repository.batch(session, batch_id)
     if batch is None:
         raise NotFound("payout batch not found")
     return batch
@@ -213,7 +215,7 @@ def batch_csv(session: Session, principal: Principal, settings: Settings, batch_
     """The bank upload of a batch: one row per creator with the decrypted card or IBAN."""
     batch = get_batch(session, principal, batch_id)
     cipher = PiiCipher.from_settings(settings)
-    payouts = repository.payouts_in(session, batch.id)
+    payouts = ledger_repository.payouts_in(session, batch.id)
     profiles = repository.profiles(session, (p.creator_account_id for p in payouts))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -261,7 +263,7 @@ def mark_paid(session: Session, principal: Principal, batch_id: int) -> PayoutBa
     batch = get_batch(session, principal, batch_id)
     if batch.status is PayoutBatchStatus.PAID:
         raise Conflict("the batch is already paid")
-    for p in repository.payouts_in(session, batch.id):
+    for p in ledger_repository.payouts_in(session, batch.id):
         ledger.post(
             session,
             "payout_confirmed",
@@ -317,17 +319,19 @@ def tax_summary(
     today = utcnow().astimezone(ALMATY).date()
     on = min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
     period = tax_table(settings).on(on)
-    gross = repository.gross_income(session, creator_id, start, end)
+    gross = ledger_repository.gross_income(session, creator_id, start, end)
     tax = sum(
-        repository.entry_sums(
+        ledger_repository.entry_sums(
             session, Book.TAX_PAYABLE, creator_id, since=start, until=end
         ).values()
     )
     paid = sum(
-        repository.entry_sums(session, Book.PAID_OUT, creator_id, since=start, until=end).values()
+        ledger_repository.entry_sums(
+            session, Book.PAID_OUT, creator_id, since=start, until=end
+        ).values()
     )
     month_start = dt.datetime(on.year, on.month, 1, tzinfo=ALMATY).astimezone(dt.UTC)
-    month = repository.gross_income(session, creator_id, month_start, end)
+    month = ledger_repository.gross_income(session, creator_id, month_start, end)
     warnings = limit_warnings(period, profile.tax_status, year_tiyn=gross, month_tiyn=month)
     return TaxSummaryOut(
         creator_account_id=creator_id,

@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from jarnama.creators.models import (
-    Book,
     Click,
     Conversion,
     ConversionEvent,
@@ -18,14 +17,9 @@ from jarnama.creators.models import (
     CreatorProfile,
     Dispute,
     DisputeStatus,
-    LedgerBalance,
-    LedgerEntry,
-    LedgerTransaction,
     Offer,
     OfferGoal,
     Participation,
-    Payout,
-    PayoutBatch,
     PostSubmission,
     PromoCode,
     TrackedLink,
@@ -432,131 +426,7 @@ def disputes_stmt(
     return stmt
 
 
-# --- ledger ----------------------------------------------------------------------------------
-
-
-def lock_balances(
-    session: Session, keys: Iterable[tuple[Book, int]]
-) -> dict[tuple[Book, int], int]:
-    """Current balances of some books, row-locked in a fixed order (no deadlocks); 0 if new."""
-    ordered = sorted(set(keys), key=lambda k: (k[0].value, k[1]))
-    balances: dict[tuple[Book, int], int] = {}
-    for book, account_id in ordered:
-        row = session.scalars(
-            select(LedgerBalance)
-            .where(LedgerBalance.book == book, LedgerBalance.account_id == account_id)
-            .with_for_update()
-        ).first()
-        if row is None:
-            session.add(LedgerBalance(book=book, account_id=account_id, balance_tiyn=0))
-            session.flush()
-            balances[(book, account_id)] = 0
-        else:
-            balances[(book, account_id)] = row.balance_tiyn
-    return balances
-
-
-def add_to_balance(session: Session, book: Book, account_id: int, amount: int) -> None:
-    """Add to a balance in one UPDATE (the CHECK constraint guards escrow)."""
-    session.execute(
-        update(LedgerBalance)
-        .where(LedgerBalance.book == book, LedgerBalance.account_id == account_id)
-        .values(balance_tiyn=LedgerBalance.balance_tiyn + amount)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def balance(session: Session, book: Book, account_id: int) -> int:
-    """A book's balance for an account (0 when never used)."""
-    return int(
-        session.scalar(
-            select(LedgerBalance.balance_tiyn).where(
-                LedgerBalance.book == book, LedgerBalance.account_id == account_id
-            )
-        )
-        or 0
-    )
-
-
-def balances_of(session: Session, book: Book) -> list[LedgerBalance]:
-    """Every account's balance of one book."""
-    return list(
-        session.scalars(
-            select(LedgerBalance)
-            .where(LedgerBalance.book == book)
-            .order_by(LedgerBalance.account_id)
-        ).all()
-    )
-
-
-def entry_sums(
-    session: Session,
-    book: Book,
-    account_id: int,
-    *,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> dict[str, int]:
-    """Sums of one book's entries for an account by transaction kind in [since, until)."""
-    stmt = (
-        select(LedgerTransaction.kind, func.sum(LedgerEntry.amount_tiyn))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .where(LedgerEntry.book == book, LedgerEntry.account_id == account_id)
-        .group_by(LedgerTransaction.kind)
-    )
-    if since is not None:
-        stmt = stmt.where(LedgerTransaction.at >= since)
-    if until is not None:
-        stmt = stmt.where(LedgerTransaction.at < until)
-    return {kind: int(total or 0) for kind, total in session.execute(stmt).all()}
-
-
-def total_of_entries(session: Session) -> int:
-    """The sum of every ledger entry (zero in a sound ledger)."""
-    return int(session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_tiyn), 0))) or 0)
-
-
-def ledger_entries(
-    session: Session, *, conversion_id: int | None = None
-) -> list[tuple[LedgerTransaction, LedgerEntry]]:
-    """Transactions and their entries (optionally of one conversion), in posting order."""
-    stmt = select(LedgerTransaction, LedgerEntry).join(
-        LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id
-    )
-    if conversion_id is not None:
-        stmt = stmt.where(LedgerTransaction.conversion_id == conversion_id)
-    return [(t, e) for t, e in session.execute(stmt.order_by(LedgerEntry.id)).all()]
-
-
-def gross_income(session: Session, creator_id: int, since: dt.datetime, until: dt.datetime) -> int:
-    """A creator's approved gross earnings (net of refunds) in [since, until)."""
-    stmt = (
-        select(func.coalesce(func.sum(LedgerEntry.amount_tiyn), 0))
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .where(
-            LedgerEntry.book.in_([Book.CREATOR_PAYABLE, Book.TAX_PAYABLE]),
-            LedgerEntry.account_id == creator_id,
-            LedgerTransaction.kind.in_(["approval", "refund"]),
-            LedgerTransaction.at >= since,
-            LedgerTransaction.at < until,
-        )
-    )
-    return int(session.scalar(stmt) or 0)
-
-
-# --- payouts and posts -----------------------------------------------------------------------
-
-
-def batch(session: Session, batch_id: int) -> PayoutBatch | None:
-    """A payout batch by id."""
-    return session.get(PayoutBatch, batch_id)
-
-
-def payouts_in(session: Session, batch_id: int) -> list[Payout]:
-    """The lines of a payout batch."""
-    return list(
-        session.scalars(select(Payout).where(Payout.batch_id == batch_id).order_by(Payout.id))
-    )
+# --- profiles and posts ------------------------------------------------------------------------
 
 
 def profiles(session: Session, account_ids: Iterable[int]) -> dict[int, CreatorProfile]:
