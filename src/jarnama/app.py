@@ -132,6 +132,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
     from jarnama.tracking.api import router as tracking_events_router
+    from jarnama.transcreation.api import router as transcreation_router
 
     return [
         tenancy_router,
@@ -142,4 +143,5 @@ def _domain_routers() -> list[APIRouter]:
         exchange_router,
         tracking_events_router,
         creators_router,
+        transcreation_router,
     ]

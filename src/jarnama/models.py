@@ -8,6 +8,7 @@ from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
 from jarnama.money import models as money_models
 from jarnama.tenancy import models as tenancy_models
+from jarnama.transcreation import models as transcreation_models
 
 __all__ = [
     "Base",
@@ -18,4 +19,5 @@ __all__ = [
     "exchange_models",
     "money_models",
     "tenancy_models",
+    "transcreation_models",
 ]

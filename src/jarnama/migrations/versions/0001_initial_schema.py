@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:30:06.480676
+Create Date: 2026-11-27 12:50:03.982416
 """
 
 from collections.abc import Sequence
@@ -741,6 +741,94 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "transcreation_projects",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("source_lang", sa.String(length=8), nullable=False),
+        sa.Column(
+            "target_langs",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("channel", sa.String(length=32), nullable=True),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_transcreation_projects_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_projects")),
+    )
+    with op.batch_alter_table("transcreation_projects", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_projects_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
+        "transcreation_terms",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("source", sa.String(length=500), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "brand",
+                "do_not_translate",
+                "required",
+                "forbidden",
+                name="termkind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("target", sa.String(length=500), nullable=True),
+        sa.Column("source_lang", sa.String(length=8), nullable=False),
+        sa.Column("target_lang", sa.String(length=8), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_transcreation_terms_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_terms")),
+    )
+    with op.batch_alter_table("transcreation_terms", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_terms_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
+        "transcreation_tm_units",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("source_lang", sa.String(length=8), nullable=False),
+        sa.Column("target_lang", sa.String(length=8), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("target", sa.Text(), nullable=False),
+        sa.Column("context_before", sa.Text(), nullable=True),
+        sa.Column("context_after", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_transcreation_tm_units_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_tm_units")),
+    )
+    with op.batch_alter_table("transcreation_tm_units", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_tm_units_account_id"), ["account_id"], unique=False
+        )
+
+    op.create_table(
         "users",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
@@ -1358,6 +1446,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_session_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "transcreation_assets",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "project_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column(
+            "slots",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["transcreation_projects.id"],
+            name=op.f("fk_transcreation_assets_project_id_transcreation_projects"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_assets")),
+    )
+    with op.batch_alter_table("transcreation_assets", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_assets_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
         "ad_group_products",
         sa.Column(
             "ad_group_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
@@ -1650,12 +1764,96 @@ def upgrade() -> None:
             "ix_spend_ledger_campaign_day", ["campaign_id", "business_day"], unique=False
         )
 
+    op.create_table(
+        "transcreation_segments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "project_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("slot", sa.String(length=64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("target_lang", sa.String(length=8), nullable=False),
+        sa.Column("target", sa.Text(), nullable=True),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "initial",
+                "translated",
+                "reviewed",
+                "final",
+                name="segmentstate",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("max_chars", sa.Integer(), nullable=True),
+        sa.Column("origin", sa.String(length=16), nullable=True),
+        sa.Column("tm_score", sa.Integer(), nullable=True),
+        sa.Column(
+            "findings",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("updated_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["asset_id"],
+            ["transcreation_assets.id"],
+            name=op.f("fk_transcreation_segments_asset_id_transcreation_assets"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["transcreation_projects.id"],
+            name=op.f("fk_transcreation_segments_project_id_transcreation_projects"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_segments")),
+    )
+    with op.batch_alter_table("transcreation_segments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_segments_asset_id"), ["asset_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_segments_project_id"), ["project_id"], unique=False
+        )
+
+    op.create_table(
+        "transcreation_comments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "segment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("author", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", jarnama.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["segment_id"],
+            ["transcreation_segments.id"],
+            name=op.f("fk_transcreation_comments_segment_id_transcreation_segments"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transcreation_comments")),
+    )
+    with op.batch_alter_table("transcreation_comments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_transcreation_comments_segment_id"), ["segment_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Revert this revision."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("transcreation_comments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_comments_segment_id"))
+
+    op.drop_table("transcreation_comments")
+    with op.batch_alter_table("transcreation_segments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_segments_project_id"))
+        batch_op.drop_index(batch_op.f("ix_transcreation_segments_asset_id"))
+
+    op.drop_table("transcreation_segments")
     with op.batch_alter_table("spend_ledger", schema=None) as batch_op:
         batch_op.drop_index("ix_spend_ledger_campaign_day")
         batch_op.drop_index(batch_op.f("ix_spend_ledger_ad_group_id"))
@@ -1694,6 +1892,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ad_group_products_product_id"))
 
     op.drop_table("ad_group_products")
+    with op.batch_alter_table("transcreation_assets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_assets_project_id"))
+
+    op.drop_table("transcreation_assets")
     with op.batch_alter_table("session_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_session_tokens_user_id"))
 
@@ -1754,6 +1956,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_account_id"))
 
     op.drop_table("users")
+    with op.batch_alter_table("transcreation_tm_units", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_tm_units_account_id"))
+
+    op.drop_table("transcreation_tm_units")
+    with op.batch_alter_table("transcreation_terms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_terms_account_id"))
+
+    op.drop_table("transcreation_terms")
+    with op.batch_alter_table("transcreation_projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_transcreation_projects_account_id"))
+
+    op.drop_table("transcreation_projects")
     with op.batch_alter_table("exchange_screens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exchange_screens_account_id"))
 
