@@ -22,7 +22,7 @@ from jarnama.config import Settings
 from jarnama.core.errors import JarnamaError, NotFound
 from jarnama.core.money import Currency, Money, MoneyError, Rounding, Tenge
 from jarnama.core.time import ALMATY, utcnow
-from jarnama.creators import fraud, lifecycle, repository
+from jarnama.creators import fraud, lifecycle, repository, scope
 from jarnama.creators.codes import new_click_id, normalise_code
 from jarnama.creators.crypto import PiiCipher
 from jarnama.creators.models import (
@@ -290,13 +290,24 @@ def handle(
     now: dt.datetime | None = None,
 ) -> PostbackResult:
     """Accept one postback: create the conversion, or move an existing one (idempotent)."""
-    now = now or utcnow()
     offer = repository.offer(session, offer_id)
     if offer is None:
         raise _reject("unknown_offer", "no offer has this id", "offer_id", 404)
     _authenticate(offer, call, settings)
-    p = call.params
-    actor = f"postback:offer:{offer.id}"
+    return record(session, settings, offer, call.params, f"postback:offer:{offer.id}", now=now)
+
+
+def record(
+    session: Session,
+    settings: Settings,
+    offer: Offer,
+    p: dict[str, str],
+    actor: str,
+    *,
+    now: dt.datetime | None = None,
+) -> PostbackResult:
+    """Apply one reported order (postback or feed row): idempotent per offer and order id."""
+    now = now or utcnow()
     order_id = (p.get("order_id") or "").strip()
     if not order_id or len(order_id) > 100:
         raise _reject("missing_order_id", "order_id is required (1-100 characters)", "order_id")
@@ -309,6 +320,10 @@ def handle(
     amount, original = _amount_tiyn(
         session, settings, p.get("amount"), p.get("currency") or "KZT", at.astimezone(ALMATY).date()
     )
+    try:
+        lines = scope.parse_lines(p.get("lines"))
+    except scope.LinesError as exc:
+        raise _reject("invalid_lines", str(exc), "lines") from exc
     existing = repository.conversion_by_order(session, offer.id, order_id)
     if existing is not None:
         return _update_existing(session, tax_table(settings), existing, status, amount, actor, now)
@@ -336,7 +351,9 @@ def handle(
         session, offer.id, _month_start(at), creator_id=who.creator_id
     )
     bonus = lifecycle.tier_bonus(offer, month_count + 1)
-    payout = lifecycle.payout_for(goal, participation.rates.get(goal_name.value), amount, bonus)
+    in_scope = scope.check(session, offer, lines)
+    base = scope.payout_base(amount, in_scope)
+    payout = lifecycle.payout_for(goal, participation.rates.get(goal_name.value), base, bonus)
     conversion = Conversion(
         offer_id=offer.id,
         advertiser_account_id=offer.account_id,
@@ -382,6 +399,8 @@ def handle(
             "payout_tiyn": payout,
             "tier_bonus_bp": bonus,
             "fraud_score": verdict.score,
+            **({"payout_base_tiyn": base} if base != amount else {}),
+            **scope.event_data(in_scope),
         },
     )
     if conversion.needs_review:
@@ -392,7 +411,9 @@ def handle(
             "sent_to_review",
             note="fraud score at or above the review threshold",
         )
-    if cap is not None:
+    if scope.apply_verdict(session, conversion, offer, in_scope, now):
+        pass
+    elif cap is not None:
         lifecycle.decline(
             session,
             conversion,
@@ -546,5 +567,16 @@ def parse_body(body: bytes, content_type: str) -> dict[str, str]:
             raise _reject("malformed_body", "the body is not valid JSON", "body") from exc
         if not isinstance(data, dict):
             raise _reject("malformed_body", "the body must be a JSON object", "body")
-        return {str(k): "" if v is None else str(v) for k, v in data.items()}
+        return {str(k): _param_text(v) for k, v in data.items()}
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def _param_text(value: object) -> str:
+    """A JSON body value as a parameter string (lists and objects, such as lines, as JSON)."""
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

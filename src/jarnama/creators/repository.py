@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from jarnama.catalog.models import Category, Product
 from jarnama.creators.models import (
     Click,
     Conversion,
@@ -468,3 +469,27 @@ def posts_stmt(
             visible.append(PostSubmission.creator_account_id.in_(creator_ids))
         stmt = stmt.where(or_(*visible) if visible else false())
     return stmt
+
+
+# --- catalog look-ups for an offer's product scope -------------------------------------------
+
+
+def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, tuple[int, str | None]]:
+    """Catalog products by SKU: their id and category path (None when uncategorised)."""
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Product.sku, Product.id, Category.path)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .where(Product.sku.in_(wanted))
+    ).all()
+    return {sku: (int(pid), path) for sku, pid, path in rows}
+
+
+def category_paths(session: Session, category_ids: Iterable[int]) -> list[str]:
+    """The paths of some categories (unknown ids are left out)."""
+    ids = list(category_ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(Category.path).where(Category.id.in_(ids))).all())
