@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -10,7 +11,7 @@ from jarnama.core.errors import InvalidInput
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep
 from jarnama.tenancy.principal import Principal
-from jarnama.transcreation import service, termbase, tmx, xliff
+from jarnama.transcreation import media, service, termbase, tmx, xliff
 from jarnama.transcreation.schemas import (
     AssetIn,
     AssetOut,
@@ -25,8 +26,12 @@ from jarnama.transcreation.schemas import (
     SegmentOut,
     SegmentUpdate,
     StateChange,
+    VoiceOverIn,
+    VoiceOverOut,
     XliffImportReport,
 )
+from jarnama.transcreation.voice.tts import make_synthesizer
+from jarnama.transcreation.voice.voiceover import voice_over
 
 
 def refuse_creators(principal: PrincipalDep) -> None:
@@ -329,3 +334,48 @@ def export_terms(
     if format == "csv":
         return Response(termbase.write_csv(terms), media_type="text/csv; charset=utf-8")
     return Response(termbase.write_tbx(terms), media_type="application/x-tbx+xml")
+
+
+# --- voice-over --------------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/voiceover",
+    summary="Synthesise the Kazakh voice-over and check it fits the spot.",
+    response_model=VoiceOverOut,
+    responses={
+        200: {"content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}},
+        **NOT_FOUND,
+        503: {"description": "The speech engine is missing or failed."},
+    },
+)
+def synthesise_voiceover(
+    project_id: PathId,
+    body: VoiceOverIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    format: Annotated[Literal["json", "wav"], Query(description="json or the WAV file.")] = "json",
+) -> Any:
+    """Normalise numbers, prices, % and dates to words, speak them, time them against the spot."""
+    text = media.voiceover_text(session, principal, project_id, body)
+    result = voice_over(text, body.spot_seconds, make_synthesizer(settings.transcreation))
+    if format == "wav":
+        return Response(
+            result.audio,
+            media_type="audio/wav",
+            headers={
+                "X-Duration-Seconds": f"{result.duration_seconds:.3f}",
+                "X-Spot-Seconds": str(result.spot_seconds),
+                "X-Fits-Spot": "true" if result.fits else "false",
+            },
+        )
+    return VoiceOverOut(
+        spoken_text=result.spoken_text,
+        duration_seconds=result.duration_seconds,
+        spot_seconds=result.spot_seconds,
+        fits=result.fits,
+        margin_seconds=result.margin_seconds,
+        engine=result.engine,
+        audio_base64=base64.b64encode(result.audio).decode("ascii"),
+    )

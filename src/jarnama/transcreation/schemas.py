@@ -238,3 +238,26 @@ class ComplianceOut(BaseModel):
     project_id: int
     compliant: bool
     assets: list[AssetCompliance]
+
+
+class VoiceOverIn(BaseModel):
+    """What to speak: explicit Kazakh text, one segment's target, or the `voiceover` slots."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, min_length=1, max_length=2000)
+    segment_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    spot_seconds: Literal[5, 10, 15, 20, 30, 45, 60] = 30
+
+
+class VoiceOverOut(BaseModel):
+    """The duration verdict and the audio (base64 WAV; `?format=wav` answers the file itself)."""
+
+    spoken_text: str
+    duration_seconds: float
+    spot_seconds: int
+    fits: bool
+    margin_seconds: float
+    engine: str
+    media_type: str = "audio/wav"
+    audio_base64: str

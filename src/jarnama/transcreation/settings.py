@@ -24,3 +24,14 @@ class TranscreationSettings(BaseModel):
     max_retries: int = Field(default=2, ge=0, le=10)
     nllb_model_dir: str | None = None
     nllb_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    # Voice-over: espeak-ng (GPL, run as an external program), a Piper voice folder, or HTTP.
+    tts_backend: Literal["espeak", "piper", "http"] = "espeak"
+    espeak_path: str = "espeak-ng"
+    espeak_voice: str = "kk"
+    espeak_wpm: int = Field(default=150, ge=80, le=450)
+    piper_path: str = "piper"
+    piper_voice_dir: str | None = None
+    tts_http_url: str | None = None
+    # Banners: a font with every Kazakh letter (Debian fonts-dejavu-core).
+    banner_font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    banner_bold_font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
