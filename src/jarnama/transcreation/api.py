@@ -11,10 +11,11 @@ from jarnama.core.errors import InvalidInput
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep
 from jarnama.tenancy.principal import Principal
-from jarnama.transcreation import media, service, termbase, tmx, xliff
+from jarnama.transcreation import banners, media, service, termbase, tmx, xliff
 from jarnama.transcreation.schemas import (
     AssetIn,
     AssetOut,
+    BannerIn,
     CommentIn,
     CommentOut,
     ComplianceOut,
@@ -379,3 +380,34 @@ def synthesise_voiceover(
         engine=result.engine,
         audio_base64=base64.b64encode(result.audio).decode("ascii"),
     )
+
+
+# --- banners -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/projects/{project_id}/banners",
+    summary="Render a bilingual PNG banner, Kazakh first and not smaller.",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+        **NOT_FOUND,
+        400: {"description": "A glyph is missing from the font, or the text cannot fit."},
+    },
+)
+def render_banner(
+    project_id: PathId,
+    body: BannerIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+) -> Response:
+    """A PNG in the template's size; headers give each language's font size."""
+    kazakh, russian = media.banner_texts(session, principal, project_id, body)
+    config = settings.transcreation
+    banner = banners.render(
+        kazakh, russian, banners.TEMPLATES[body.template], config.banner_font,
+        config.banner_bold_font,
+    )  # fmt: skip
+    headers = {f"X-Font-Px-{p.language}": str(p.font_px) for p in banner.placed}
+    return Response(banner.png, media_type="image/png", headers=headers)

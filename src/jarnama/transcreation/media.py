@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from jarnama.core.errors import InvalidInput, NotFound
 from jarnama.tenancy.principal import Principal
 from jarnama.transcreation import repository, service
-from jarnama.transcreation.schemas import VoiceOverIn
+from jarnama.transcreation.schemas import BannerIn, VoiceOverIn
 
 VOICEOVER_SLOT = "voiceover"
 
@@ -33,3 +33,25 @@ def voiceover_text(
             "nothing to speak: send text, or translate the voiceover slot first", field="text"
         )
     return text
+
+
+def banner_texts(
+    session: Session, principal: Principal, project_id: int, body: BannerIn
+) -> tuple[str, str | None]:
+    """(Kazakh, Russian) for a banner: the body's texts, else an asset's first slot."""
+    project = service.get_project(session, principal, project_id)
+    if body.kazakh is not None:
+        return body.kazakh, body.russian
+    segments = repository.segments_of(session, project.id)
+    if body.asset_id is not None:
+        segments = [s for s in segments if s.asset_id == body.asset_id]
+        if not segments:
+            raise NotFound("asset not found in this project", field="asset_id")
+    first = next((s for s in segments if s.target_lang == "kk"), None)
+    if first is None or not (first.target or "").strip():
+        raise InvalidInput("nothing to render: send kazakh, or translate the asset", field="kazakh")
+    russian = next(
+        (s.target for s in segments if s.target_lang == "ru" and s.slot == first.slot),
+        first.source if project.source_lang == "ru" else None,
+    )
+    return first.target or "", body.russian or russian

@@ -261,3 +261,14 @@ class VoiceOverOut(BaseModel):
     engine: str
     media_type: str = "audio/wav"
     audio_base64: str
+
+
+class BannerIn(BaseModel):
+    """A bilingual banner: explicit texts, or an asset's first slot (Kazakh target, ru source)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: Literal["1920x1080", "1080x1920", "300x250", "728x90"] = "300x250"
+    asset_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    kazakh: str | None = Field(default=None, min_length=1, max_length=500)
+    russian: str | None = Field(default=None, min_length=1, max_length=500)
