@@ -21,6 +21,7 @@ from jarnama.tenancy.principal import Principal
 from tests import factories
 from tests.factories import Caller
 from tests.matrix.world_creators import CreatorWorld, build_creators
+from tests.matrix.world_transcreation import TranscreationWorld, build_transcreation
 from tests.tenancy.helpers import PASSWORD
 
 NO_MANAGE = (Scope.READ, Scope.AUCTIONS, Scope.EVENTS)
@@ -76,6 +77,7 @@ class World:
     foreign_admin: Caller
     restricted: dict[tuple[Role, str], Caller] = field(default_factory=dict)
     creators: CreatorWorld | None = None  # the creator exchange's objects (world_creators.py)
+    transcreation: TranscreationWorld | None = None  # the studio's (world_transcreation.py)
 
     def tenant_of(self, role: Role) -> Tenant:
         """The tenant whose data a role acts on in (b): a creator its studio, others `home`."""
@@ -224,4 +226,5 @@ def build_world(session: Session) -> World:
         foreign_admin=factories.api_caller(session, account_id=foreign.account_id),
         restricted=restricted,
         creators=creator_world,
+        transcreation=build_transcreation(session, OPERATOR, home.account_id, foreign.account_id),
     )
