@@ -145,6 +145,7 @@ class Exchange:
     ) -> ExchangeAuction:
         """Offer one slot to every DOOH bidder and clear it, answering within tmax."""
         started = self._clock()
+        loop = asyncio.get_running_loop()
         now = now or utcnow()
         tmax = tmax_ms or self.settings.tmax_ms
         pricing = self.pricing_for(slot.screen.account_id)
@@ -185,8 +186,10 @@ class Exchange:
                 detail = "; ".join(error.message for error in planned.errors)
                 skipped.append(BidderOutcome(code, "skipped", detail=detail))
                 continue
+            # An absolute deadline: a task that starts late on a busy loop still ends on time.
+            deadline = loop.time() + budget / 1000
             for outbound in planned.requests:
-                calls.append(asyncio.create_task(self._call(spec, outbound, budget)))
+                calls.append(asyncio.create_task(self._call(spec, outbound, budget, deadline)))
         outcomes = list(skipped)
         if calls:
             outcomes.extend(await asyncio.gather(*calls))
@@ -217,7 +220,7 @@ class Exchange:
         )
 
     async def _call(
-        self, spec: BidderSpec, outbound: OutboundRequest, budget_ms: int
+        self, spec: BidderSpec, outbound: OutboundRequest, budget_ms: int, deadline: float
     ) -> BidderOutcome:
         """Send one request and let the adapter read the answer; never raises."""
         headers = dict(outbound.headers)
@@ -227,7 +230,7 @@ class Exchange:
             headers["content-encoding"] = "gzip"
         started = self._clock()
         try:
-            async with asyncio.timeout(budget_ms / 1000):
+            async with asyncio.timeout_at(deadline):
                 response = await self.client.post(outbound.uri, content=body, headers=headers)
                 payload = await response.aread()
         except TimeoutError:
