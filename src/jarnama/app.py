@@ -76,12 +76,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from jarnama.creators.jobs import periodic_jobs
         from jarnama.decisioning.runtime import serving_runtime
 
-        # The background snapshot poll runs only on an engine the app owns: tests pass a
-        # factory bound to their one connection, and refresh the runtime by hand.
-        async with serving_runtime(
-            app.state, settings, sessions, metrics.registry, background=engine is not None
+        # The background snapshot poll and the creator jobs run only on an engine the app
+        # owns: tests pass a factory bound to their one connection, and call them by hand.
+        async with (
+            serving_runtime(
+                app.state, settings, sessions, metrics.registry, background=engine is not None
+            ),
+            periodic_jobs(settings, sessions, background=engine is not None),
         ):
             yield
         intake = getattr(app.state, "event_intake", None)  # opened on first use

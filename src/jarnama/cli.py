@@ -11,6 +11,7 @@ from rich.console import Console
 from jarnama.catalog.cli import import_app
 from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
+from jarnama.creators.cli import creators_app
 from jarnama.demo.cli import demo_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
@@ -25,6 +26,7 @@ app.add_typer(rates_app, name="rates")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
+app.add_typer(creators_app, name="creators")
 console = Console(stderr=True)
 
 

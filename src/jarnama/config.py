@@ -85,6 +85,9 @@ class CreatorSettings(BaseModel):
     min_payout_tiyn: int = Field(default=500_000, ge=0)
     review_score: int = Field(default=60, ge=1, le=1000)
     dispute_days: int = Field(default=14, ge=1, le=365)
+    # How often a server runs the hold-end and dispute-deadline jobs (0: never; use the CLI).
+    # Holds and deadlines are days long, so five minutes late is invisible to creators.
+    jobs_seconds: float = Field(default=300.0, ge=0, le=86_400)
     # A TOML file replacing the packaged dated tax table (adding a year needs no release).
     tax_table_path: str | None = None
     coupon_domains: list[str] = Field(

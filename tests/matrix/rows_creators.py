@@ -69,6 +69,10 @@ ROWS: list[Case] = [
         body=lambda w, t: {"codes": ["MTX-NEW5"]},
     ),
     Case(
+        "POST", f"{BASE}/offers/{{offer_id}}/feed", Kind.WRITE, ADMINS, params=_offer,
+        content=(b"order_id,status\nMTX-3,pending\n", "text/csv"),  # a repeat: unchanged
+    ),
+    Case(
         "POST", f"{BASE}/offers/{{offer_id}}/apply", Kind.WRITE, CREATOR_SIDE,
         params=lambda w, t: {"offer_id": _cw(w).open_offer_id},
         body=lambda w, t: {"creator_account_id": w.studio.account_id},
