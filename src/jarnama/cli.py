@@ -15,6 +15,7 @@ from jarnama.creators.cli import creators_app
 from jarnama.demo.cli import demo_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
+from jarnama.transcreation.cli import transcreate_app
 
 app = typer.Typer(help="Jarnama: AdTech middleware for Kazakhstan.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
@@ -27,6 +28,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(creators_app, name="creators")
+app.add_typer(transcreate_app, name="transcreate")
 console = Console(stderr=True)
 
 
