@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:58:52.066960
+Create Date: 2026-11-27 13:06:27.864230
 """
 
 from collections.abc import Sequence
