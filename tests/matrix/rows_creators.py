@@ -176,6 +176,12 @@ ROWS: list[Case] = [
             ("POST", "/paid", Kind.WRITE),
         )
     ],
+    # Reports: a foreign admin's report has no rows of home; naming home's offer answers 404.
+    Case(
+        "GET", f"{BASE}/reports", Kind.LIST, EVERYONE,
+        belongs_to=lambda item, t: item["advertiser_account_id"] == t.account_id,
+    ),
+    Case("GET", f"{BASE}/reports/csv", Kind.ONE, EVERYONE, query=_offer),
     Case("POST", f"{BASE}/jobs/approve-due", Kind.WRITE, NETWORK, foreign_status=403),
     Case("POST", f"{BASE}/jobs/expire-disputes", Kind.WRITE, NETWORK, foreign_status=403),
 ]  # fmt: skip

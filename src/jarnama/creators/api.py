@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jarnama.creators.routes import conversions, feeds, money, offers, profiles
+from jarnama.creators.routes import conversions, feeds, money, offers, profiles, reports
 from jarnama.creators.routes.conversions import link_router
 
 __all__ = ["link_router", "router"]
 
 router = APIRouter(prefix="/creators", tags=["creators"])
-for area in (offers, feeds, profiles, conversions, money):
+for area in (offers, feeds, profiles, conversions, money, reports):
     router.include_router(area.router)
