@@ -10,6 +10,13 @@ import pytest
 from jarnama.core.time import ALMATY
 from jarnama.decisioning import snapshot as snapshot_module
 from jarnama.decisioning.auction import RejectionReason, decide
+from jarnama.decisioning.eligibility import (
+    CATEGORY_MISMATCH,
+    KEYWORD_MISMATCH,
+    NEEDS_RELEVANCE,
+    OK,
+    warm,
+)
 from jarnama.decisioning.snapshot import AuctionRules, DaypartWindow
 from jarnama.decisioning.state import InProcessStateStore
 
@@ -135,3 +142,21 @@ def test_retrieval_keeps_the_highest_bidding_products_up_to_the_candidate_cap() 
     uncapped = build(products, [campaign(i) for i in range(1, 5)], groups)
     placement = decide(uncapped, request(query="молоко", slots=3), deps()).placements[0]
     assert placement.rejections == {R.OUTBID: 1}
+
+
+def test_warming_builds_the_context_defaults_before_the_first_request() -> None:
+    snapshot = build(
+        [product(1)],
+        [campaign(1), campaign(2), campaign(3)],
+        [
+            listing(1, products=[1], keywords=(kw("молоко"),)),
+            listing(2, products=[1], automatic=True),
+            listing(3, products=[1]),
+        ],
+    )
+    warm(snapshot)
+    query, category, plain = (snapshot.memo.context_defaults[mode] for mode in range(3))
+    assert query == {1: KEYWORD_MISMATCH, 2: NEEDS_RELEVANCE, 3: OK}
+    assert category == {1: CATEGORY_MISMATCH, 2: NEEDS_RELEVANCE, 3: OK}
+    assert plain == {1: KEYWORD_MISMATCH, 2: OK, 3: OK}
+    assert winners(snapshot, product_ids=[1]) == [2]  # the tie goes to the lower ad group id

@@ -25,6 +25,7 @@ from jarnama.decisioning.eligibility import (
     BELOW_RESERVE,
     CODES_BY_VALUE,
     NEEDS_RELEVANCE,
+    NEGATIVE_KEYWORD,
     NO_CREATIVE,
     NOT_RELEVANT,
     OK,
@@ -33,7 +34,6 @@ from jarnama.decisioning.eligibility import (
     ContextMatcher,
     RequestContext,
     group_verdict,
-    listing_verdict,
     reason_of,
 )
 from jarnama.decisioning.messages import (
@@ -155,6 +155,9 @@ def _listing_entries(
         candidates = matcher.candidates(snapshot, placement_id)
     scores = wanted.quality_scores
     relevant_products = matcher.relevant_products
+    negatives, hits, defaults = matcher.negatives, matcher.hits, matcher.defaults
+    campaign_verdict, filter_verdict = context.campaign_verdict, context.filter_verdict
+    known_campaign = context.campaigns.get
     category = matcher.category
     verdicts: dict[int, int] = {}
     known_verdict = verdicts.get
@@ -192,7 +195,23 @@ def _listing_entries(
         for group_id, bid, group in groups:
             code = known_verdict(group_id)
             if code is None:
-                code = verdicts[group_id] = listing_verdict(context, matcher, group, channel)
+                # `listing_verdict`, inlined: the context first (no state, no coin), then the
+                # campaign (memoised per request) and the ad group's own filters.
+                if group_id in negatives:
+                    code = NEGATIVE_KEYWORD
+                elif group_id in hits:
+                    code = OK
+                else:
+                    code = defaults[group_id]
+                if code <= NEEDS_RELEVANCE:
+                    verdict = known_campaign(group.campaign.id)
+                    if verdict is None:
+                        verdict = campaign_verdict(group.campaign)
+                    if verdict == OK and group.has_filters:
+                        verdict = filter_verdict(group, channel)
+                    if verdict != OK:
+                        code = verdict
+                verdicts[group_id] = code
             if code:
                 if code != NEEDS_RELEVANCE:
                     reject(code)

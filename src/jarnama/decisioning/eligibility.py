@@ -28,6 +28,8 @@ from jarnama.decisioning.text import terms
 OK = 0
 NEEDS_RELEVANCE = 1
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The kinds of context a placement request has: a search query, a category page, or neither.
+QUERY, CATEGORY, PLAIN = 0, 1, 2
 _HOUR = dt.timedelta(hours=1)
 _REASONS: tuple[RejectionReason, ...] = tuple(RejectionReason)
 _CODES: Mapping[RejectionReason, int] = {reason: i + 2 for i, reason in enumerate(_REASONS)}
@@ -180,8 +182,11 @@ class ContextMatcher:
         "category",
         "category_hits",
         "category_path",
+        "defaults",
+        "hits",
         "keyword_hits",
         "negative_hits",
+        "negatives",
         "query",
         "query_set",
         "query_terms",
@@ -223,26 +228,24 @@ class ContextMatcher:
                     memo.categories, self.category, _match_category(snapshot, self.category)
                 )
             self.category_path, self.category_hits = resolved
+        # The verdict is NEGATIVE_KEYWORD for a negative hit, OK for a keyword (or category)
+        # hit, else the ad group's default for this kind of context (see `_context_defaults`).
+        mode = QUERY if self.query_terms else CATEGORY if self.category is not None else PLAIN
+        self.negatives = self.negative_hits
+        self.hits = self.keyword_hits if mode == QUERY else self.category_hits
+        defaults = memo.context_defaults.get(mode)
+        if defaults is None:
+            defaults = memo.context_defaults[mode] = _context_defaults(snapshot, mode)
+        self.defaults: Mapping[int, int] = defaults
 
     def verdict(self, group: CompiledAdGroup) -> int:
         """OK, NEEDS_RELEVANCE (automatic targeting) or why the context does not match."""
-        if self.query_terms:
-            if group.id in self.negative_hits:
-                return NEGATIVE_KEYWORD
-            if group.id in self.keyword_hits:
-                return OK
-            if group.automatic:
-                return NEEDS_RELEVANCE
-            return KEYWORD_MISMATCH if group.has_context_targeting else OK
-        if self.category is not None:
-            if group.id in self.category_hits:
-                return OK
-            if group.automatic:
-                return NEEDS_RELEVANCE
-            return CATEGORY_MISMATCH if group.has_context_targeting else OK
-        if group.has_context_targeting and not group.automatic:
-            return KEYWORD_MISMATCH
-        return OK
+        group_id = group.id
+        if group_id in self.negatives:
+            return NEGATIVE_KEYWORD
+        if group_id in self.hits:
+            return OK
+        return self.defaults[group_id]
 
     def relevant(self, product_id: int, path: tuple[int, ...]) -> bool:
         """Automatic targeting: the product's text covers the query, or it is in the category."""
@@ -284,6 +287,33 @@ class ContextMatcher:
             best_bid = {p: max(bid for _, bid, _ in slots[p][2]) for p in kept}
             kept = heapq.nsmallest(limit, kept, key=lambda p: (-best_bid[p], p))
         return tuple(sorted(kept))
+
+
+def _context_defaults(snapshot: DecisionSnapshot, mode: int) -> dict[int, int]:
+    """Each ad group's context verdict when the request's query or category does not hit it.
+
+    Searches: automatic targeting needs the product to be relevant, keyword or category
+    targeting does not match, an untargeted group serves. Category pages: the same with a
+    category mismatch. Neither: only keyword or category targeting without automatic fails.
+    """
+    defaults: dict[int, int] = {}
+    for group_id, group in snapshot.ad_groups.items():
+        if mode == PLAIN:
+            targeted_only = group.has_context_targeting and not group.automatic
+            defaults[group_id] = KEYWORD_MISMATCH if targeted_only else OK
+        elif group.automatic:
+            defaults[group_id] = NEEDS_RELEVANCE
+        elif group.has_context_targeting:
+            defaults[group_id] = KEYWORD_MISMATCH if mode == QUERY else CATEGORY_MISMATCH
+        else:
+            defaults[group_id] = OK
+    return defaults
+
+
+def warm(snapshot: DecisionSnapshot) -> None:
+    """Build the snapshot's request-independent memos now, off the request path."""
+    for mode in (QUERY, CATEGORY, PLAIN):
+        snapshot.memo.context_defaults[mode] = _context_defaults(snapshot, mode)
 
 
 def _match_query(snapshot: DecisionSnapshot, query: str) -> QueryMatch:

@@ -28,6 +28,7 @@ from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
 from jarnama.decisioning import repository
 from jarnama.decisioning.compiler import ServingNetwork, compile_network, empty_network, fingerprint
+from jarnama.decisioning.eligibility import warm
 from jarnama.decisioning.messages import AuctionDeps
 from jarnama.decisioning.pacing import PacingController
 from jarnama.decisioning.ranking import EngagementCount, SmoothedCtrRanker
@@ -87,6 +88,24 @@ class DecisionMetrics:
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
             registry=registry,
         )
+        # Labelled children looked up once: `labels()` takes a lock and builds a key (~3 µs),
+        # and a decision touches a dozen of them.
+        self._winner_series: dict[str, Counter] = {}
+        self._rejection_series: dict[str, Counter] = {}
+
+    def winner(self, kind: str) -> Counter:
+        """The winners counter of one ad kind."""
+        series = self._winner_series.get(kind)
+        if series is None:
+            series = self._winner_series[kind] = self.winners.labels(kind)
+        return series
+
+    def rejection(self, reason: str) -> Counter:
+        """The rejections counter of one reason."""
+        series = self._rejection_series.get(reason)
+        if series is None:
+            series = self._rejection_series[reason] = self.rejections.labels(reason)
+        return series
 
 
 class DecisionRuntime:
@@ -150,6 +169,7 @@ class DecisionRuntime:
             )
             if not self._seeded:
                 self._seed_spend(session, network, now or utcnow())
+        warm(network.snapshot)  # so the first decisions on it pay no memo building
         self.network = network  # the atomic swap: one reference assignment
         self._last_rebuild = time.monotonic()
         self.metrics.snapshot_version.set(network.version)

@@ -320,7 +320,7 @@ class SnapshotMemo:
     reads and writes are atomic under the GIL, a race only computes a value twice.
     """
 
-    __slots__ = ("categories", "hours", "queries", "retrievals")
+    __slots__ = ("categories", "context_defaults", "hours", "queries", "retrievals")
 
     def __init__(self) -> None:
         """Empty memos."""
@@ -331,6 +331,8 @@ class SnapshotMemo:
         self.retrievals: dict[tuple[int, str | None, int | None], tuple[int, ...]] = {}
         # (UTC hour since the epoch, Almaty hour of week) → campaign → schedule/daypart verdict.
         self.hours: dict[tuple[int, int], dict[int, int]] = {}
+        # kind of context (query, category, neither) → ad group → its verdict without a hit.
+        self.context_defaults: dict[int, dict[int, int]] = {}
 
 
 def remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
