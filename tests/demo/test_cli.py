@@ -149,7 +149,7 @@ def test_every_printed_curl_works_against_the_served_demo(demo_dir: Path) -> Non
         assert any(line.startswith("decision snapshot v1 compiled") for line in lines)
         curls = [line for line in lines if line.startswith("curl ")]
         assert len(curls) >= 14
-        deciding = 0
+        deciding = creator_examples = 0
         for line in curls:
             done = subprocess.run(
                 ["bash", "-c", line], capture_output=True, text=True, timeout=30, check=False
@@ -166,8 +166,12 @@ def test_every_printed_curl_works_against_the_served_demo(demo_dir: Path) -> Non
                 assert all(group["winners"] for group in groups), (line, out)
                 deciding += 1
             else:
-                json.loads(out)  # every other example answers JSON
+                answer = json.loads(out)  # every other example answers JSON
+                if "/api/v1/creators/" in line:
+                    assert answer["items"], (line, out)  # the seeded creators' sales and declines
+                    creator_examples += 1
         assert deciding == 3
+        assert creator_examples == 2
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -164,5 +164,17 @@ def demo_examples(
             (("status", "active"),),
             advertiser_key,
         ),
+        ApiExample(
+            f"{advertiser_name}'s creator report: clicks, sales, approval rate, EPC per creator",
+            "/api/v1/creators/reports",
+            (("group_by", "creator"),),
+            advertiser_key,
+        ),
+        ApiExample(
+            "Declined creator sales, each with its reason, text and evidence",
+            "/api/v1/creators/conversions",
+            (("status", "declined"),),
+            advertiser_key,
+        ),
         *decision_examples(admin_key, candidate_skus),
     ]

@@ -18,6 +18,7 @@ from jarnama.core.errors import Conflict
 from jarnama.core.time import utcnow
 from jarnama.demo.campaigns import seed_campaigns
 from jarnama.demo.categories import CATEGORIES
+from jarnama.demo.creators import seed_creators
 from jarnama.demo.dataset import DEFAULT_PRODUCTS, DEFAULT_SEED, generate_catalog
 from jarnama.demo.network import CATEGORY_MIN_BIDS, PLACEMENTS, STORES
 from jarnama.demo.suppliers import (
@@ -205,6 +206,7 @@ def seed_demo(
     mark = time.perf_counter()
     running = seed_campaigns(session, accounts, utcnow(), seed=seed)
     timings["campaigns"] = time.perf_counter() - mark
+    seed_creators(session, settings, accounts[DEMO_ADVERTISER])  # CPA creators and conversions
 
     advertiser = accounts[DEMO_ADVERTISER]
     _admin, admin_key = service.create_api_key(
