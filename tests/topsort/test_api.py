@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -22,6 +23,8 @@ from jarnama.decisioning.models import SpendEntry
 from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.tenancy.models import Role, Scope
 from jarnama.topsort.schemas import AuctionsResponse, TopsortError
+from jarnama.tracking import events as ev
+from jarnama.tracking.log import read_log
 from tests.campaigns.helpers import (
     World,
     banner_group,
@@ -356,3 +359,38 @@ def test_generated_auction_batches_never_fail_the_server(
 
     call()
     assert 201 in statuses
+
+
+def test_purchases_go_to_the_event_intake_in_tiyn_and_a_retry_is_one_purchase(
+    client: TestClient, network: Network, settings: Settings
+) -> None:
+    for _ in range(2):
+        response = client.post(
+            "/v2/events", json=ex.EVENTS_PURCHASES, headers=network.retailer.headers
+        )
+        assert response.status_code == 204, response.text
+    logged = [ev.decode(r.payload) for r in read_log(Path(settings.events.log_dir))]
+    online, store = logged  # the retried batch wrote nothing more
+    assert isinstance(online, ev.Purchase)
+    assert isinstance(store, ev.Purchase)
+    assert online.order_id == "0e06c899-b2cd-4e0d-b0de-8aefb4b6d0a0"
+    assert (online.channel, store.channel) == ("online", "store")
+    assert online.user_id == "71303ce0-de89-496d-8270-6434589615e8"
+    assert [(ln.sku, ln.quantity, ln.unit_price_tiyn) for ln in online.lines] == [
+        ("p_SA0238", 2, 1295),
+        ("p_oajf2D", 1, 149),
+    ]
+    assert store.lines[0].unit_price_tiyn == 11995
+
+
+def test_a_purchase_the_intake_cannot_hold_refuses_the_batch(
+    client: TestClient, network: Network, settings: Settings
+) -> None:
+    body = copy.deepcopy(ex.EVENTS_PURCHASES)
+    body["purchases"][0]["items"][0]["quantity"] = 10**9
+    response = client.post("/v2/events", json=body, headers=network.retailer.headers)
+    assert response.status_code == 400
+    assert response.json()["errCode"] == "bad_request"
+    assert not Path(settings.events.log_dir).exists() or not list(
+        read_log(Path(settings.events.log_dir))
+    )

@@ -8,7 +8,9 @@ The tracking links (`/t/i/{token}`, `/t/c/{token}`) sit outside /api/v1 and take
 credential: the signed token is the credential. A bad or expired token answers 400 and is
 counted, never billed. The click link redirects only to the landing URL inside the signed
 token (http or https), so it can never be used as an open redirect; a token without one
-(sponsored products: the retailer's own page) answers 204.
+(sponsored products: the retailer's own page) answers 204. Each event is written durably to the
+event intake before it is billed; invalid traffic (bot user agent, repeated click, a click with
+no genuine token) is kept and counted there, and never billed (`tracking/links.py`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from fastapi.responses import RedirectResponse, Response
 from jarnama.core.errors import Forbidden, ServiceUnavailable
 from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.decisioning.schemas import DecisionRequestBody, DecisionResponse
-from jarnama.decisioning.service import EventKind, EventStatus, charge_event, decide
+from jarnama.decisioning.service import EventKind, EventStatus, decide
 from jarnama.deps import PrincipalDep, SessionDep
 from jarnama.tenancy.models import Scope
+from jarnama.tracking.api import IntakeDep
+from jarnama.tracking.links import track_link
 
 router = APIRouter(tags=["decisions"])
 tracking_router = APIRouter(tags=["tracking"])
@@ -76,10 +80,14 @@ def post_decision(
     response_class=Response,
     responses={200: {"content": {"image/gif": {}}, "description": "A 1×1 GIF."}, **ERRORS},
 )
-def impression_pixel(token: TOKEN, session: SessionDep, runtime: RuntimeDep) -> Response:
+def impression_pixel(
+    token: TOKEN, request: Request, session: SessionDep, runtime: RuntimeDep, intake: IntakeDep
+) -> Response:
     """Record an impression of a winning ad and answer a transparent 1×1 GIF."""
-    outcome = charge_event(runtime, session, token, EventKind.IMPRESSION)
-    if outcome.status is EventStatus.UNAVAILABLE:
+    agent = request.headers.get("user-agent")
+    tracked = track_link(runtime, session, intake, token, EventKind.IMPRESSION, agent)
+    outcome = tracked.outcome
+    if outcome is not None and outcome.status is EventStatus.UNAVAILABLE:
         raise ServiceUnavailable("the state store is unavailable; retry the event")
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
@@ -95,10 +103,13 @@ def impression_pixel(token: TOKEN, session: SessionDep, runtime: RuntimeDep) -> 
         **ERRORS,
     },
 )
-def click_link(token: TOKEN, session: SessionDep, runtime: RuntimeDep) -> Response:
+def click_link(
+    token: TOKEN, request: Request, session: SessionDep, runtime: RuntimeDep, intake: IntakeDep
+) -> Response:
     """Record a click of a winning ad and redirect to the landing URL signed in its token."""
-    outcome = charge_event(runtime, session, token, EventKind.CLICK)
-    landing = outcome.landing_url
+    agent = request.headers.get("user-agent")
+    tracked = track_link(runtime, session, intake, token, EventKind.CLICK, agent)
+    landing = tracked.claims.landing_url
     if landing is None or not _safe_landing(landing):
         return Response(status_code=204, headers=NO_STORE)
     return RedirectResponse(landing, status_code=302, headers=NO_STORE)

@@ -19,8 +19,10 @@ may not call the route (the spec has no 403). Differences, on purpose:
 - Events: every `resolvedBidId` is verified before anything is recorded; one that is not a
   genuine, unexpired Jarnama token refuses the batch with 400 `resolved_bid_id_not_found`.
   Sponsored impressions and clicks are recorded (the billable one charged once per resolved
-  bid id); organic events, purchases and page views are validated and counted in
-  `jarnama_topsort_events_total` only — purchase attribution is a later measurement issue.
+  bid id) after they are durable in the event intake, invalid traffic (repeated clicks) kept
+  there but not billed; purchases go to the intake for attribution (prices in tenge become
+  tiyn, half up; `instore` is a store purchase); organic events and page views are validated
+  and counted in `jarnama_topsort_events_total` only.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import msgspec
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -46,7 +49,7 @@ from jarnama.core.http import JsonResponse
 from jarnama.core.time import utcnow
 from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.decisioning.schemas import DecisionRequestBody
-from jarnama.decisioning.service import EventKind, TokenRejected, charge_event, decide, verify_token
+from jarnama.decisioning.service import EventKind, TokenRejected, decide, verify_token
 from jarnama.deps import SessionDep, get_principal
 from jarnama.tenancy.models import Scope
 from jarnama.tenancy.principal import Principal
@@ -60,6 +63,9 @@ from jarnama.topsort.schemas import (
     TopsortError,
 )
 from jarnama.topsort.translate import CategoryDirectory, Endpoint, PlacementRouting
+from jarnama.tracking import events as ev
+from jarnama.tracking import links
+from jarnama.tracking.api import get_intake
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +264,32 @@ def _run(
     return translate.auction_result(auction, decision.placements[0])
 
 
+def _purchases(body: EventsRequest) -> list[ev.Purchase]:
+    """The batch's purchases as intake events (400 `bad_request` for one the intake refuses)."""
+    found: list[ev.Purchase] = []
+    for purchase in body.purchases or ():
+        lines = [
+            links.OutsideLine(item.product_id, item.quantity, item.unit_price)
+            for item in purchase.items
+        ]
+        try:
+            found.append(
+                links.outside_purchase(
+                    "tsp",
+                    purchase.id,
+                    purchase.occurred_at,
+                    lines,
+                    in_store=purchase.channel == "instore",
+                    user_id=purchase.opaque_user_id or None,
+                )
+            )
+        except msgspec.ValidationError as exc:
+            raise TopsortFailure(
+                400, "bad_request", f"purchase {purchase.id}: {exc}; nothing was recorded"
+            ) from None
+    return found
+
+
 @router.post(
     "/v2/events",
     status_code=204,
@@ -284,10 +316,16 @@ def report_events(
                 "resolved_bid_id_not_found",
                 f"event {interaction.event_id}: {exc.message}; nothing in this batch was recorded",
             ) from None
-    for interaction in sponsored:
-        charge_event(
-            runtime, session, interaction.resolved_bid_id, EventKind(interaction.kind), now
-        )
+    purchases = _purchases(body)
+    intake = get_intake(request)
+    links.track_interactions(
+        runtime,
+        session,
+        intake,
+        [(i.event_id, EventKind(i.kind), i.resolved_bid_id) for i in sponsored],
+        now,
+    )
+    links.record_purchases(intake, purchases)
     counter = _event_counter(request)
     for kind, count in translate.tally(body).as_counts().items():
         if count:

@@ -19,6 +19,7 @@ from jarnama.core.errors import Forbidden, InvalidInput, PayloadTooLarge, Servic
 from jarnama.deps import PrincipalDep
 from jarnama.tenancy.models import Scope
 from jarnama.tracking import events as ev
+from jarnama.tracking import metrics
 from jarnama.tracking.log import LogError
 from jarnama.tracking.schemas import (
     LineError,
@@ -46,6 +47,7 @@ def get_intake(request: Request) -> EventIntake:
                 except (OSError, LogError) as exc:
                     raise ServiceUnavailable(f"the event log cannot be opened: {exc}") from exc
                 state.event_intake = intake
+                metrics.install(state, state.metrics.registry)
     return intake
 
 

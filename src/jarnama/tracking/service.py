@@ -85,6 +85,8 @@ class EventIntake:
         self._ids = RecentIds(dedupe_seconds, dedupe_max_ids)
         self._lock = threading.Lock()
         self.counts: Counter[str] = Counter()
+        # Invalid events written, by (kind, reason): exported as jarnama_invalid_events_total.
+        self.invalid: Counter[tuple[str, str]] = Counter()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EventIntake:
@@ -139,6 +141,13 @@ class EventIntake:
 
         Raises `LogError` when the log cannot make them durable (nothing is acknowledged).
         """
+        return [verdict for verdict, _ in self.submit_classified(events)]
+
+    def submit_classified(self, events: Sequence[ev.Event]) -> list[tuple[Verdict, ev.Event]]:
+        """Like `submit`, with each event as written (its `ivt` verdict set; duplicates as given).
+
+        Raises `LogError` when the log cannot make them durable (nothing is acknowledged).
+        """
         now = time.monotonic()
         verdicts: list[Verdict] = []
         fresh: list[ev.Event] = []
@@ -168,8 +177,18 @@ class EventIntake:
                 self.counts[event.kind_name] += 1
                 if event.ivt is not None:
                     self.counts[f"ivt:{event.ivt}"] += 1
+                    self.invalid[event.kind_name, event.ivt] += 1
             self.counts["duplicate"] += len(events) - len(fresh)
-        return verdicts
+        written = iter(classified)
+        return [
+            (verdict, next(written) if verdict is Verdict.ACCEPTED else event)
+            for verdict, event in zip(verdicts, events, strict=True)
+        ]
+
+    def tallies(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        """Copies of the counts: events written by kind (and duplicates), invalid by kind/reason."""
+        with self._lock:
+            return dict(self.counts), dict(self.invalid)
 
     def close(self) -> None:
         """Close the log."""
