@@ -58,7 +58,7 @@ def _mean_var(values: Sequence[int]) -> tuple[Decimal, Decimal]:
     mean = Decimal(sum(values)) / n
     if n < 2:
         return mean, Decimal(0)
-    squares = sum((Decimal(v) - mean) ** 2 for v in values)
+    squares = sum(((Decimal(v) - mean) ** 2 for v in values), start=Decimal(0))
     return mean, squares / (n - 1)
 
 
