@@ -178,9 +178,17 @@ def test_printed_examples_answer(app: FastAPI, client: TestClient, seeded: DemoN
     runtime: DecisionRuntime = app.state.decision_runtime
     assert runtime.refresh() is True  # the seeded campaigns, as the demo compiles them
     examples = demo_examples(
-        seeded.admin_key, seeded.advertiser_key, "Food Master", seeded.candidate_skus
+        seeded.admin_key,
+        seeded.advertiser_key,
+        "Food Master",
+        seeded.candidate_skus,
+        transcreation_project_id=seeded.transcreation_project_id,
     )
-    assert {example.path for example in examples} >= {"/api/v1/decisions", "/v2/auctions"}
+    assert {example.path for example in examples} >= {
+        "/api/v1/decisions",
+        "/v2/auctions",
+        f"/api/v1/transcreation/projects/{seeded.transcreation_project_id}/compliance",
+    }
     for example in examples:
         response = _call(client, example)
         expected = 201 if example.path == "/v2/auctions" else 200

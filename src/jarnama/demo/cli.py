@@ -93,7 +93,11 @@ def _print_examples(settings: Settings, seeded: DemoNetwork) -> None:
 
     console.print("\n[bold]Try:[/]")
     examples = demo_examples(
-        seeded.admin_key, seeded.advertiser_key, seeded.advertiser_name, seeded.candidate_skus
+        seeded.admin_key,
+        seeded.advertiser_key,
+        seeded.advertiser_name,
+        seeded.candidate_skus,
+        transcreation_project_id=seeded.transcreation_project_id,
     )
     for example in examples:
         console.print(f"# {example.title}", style="dim", markup=False)

@@ -125,8 +125,16 @@ def demo_examples(
     advertiser_key: str,
     advertiser_name: str,
     candidate_skus: Sequence[str] = (),
+    transcreation_project_id: int | None = None,
 ) -> list[ApiExample]:
-    """The printed examples: probes, keys, catalog, accounts, then decisions and a click."""
+    """The printed examples: probes, keys, catalog, accounts, decisions, a click, the studio."""
+    studio = [] if transcreation_project_id is None else [
+        ApiExample(
+            f"{advertiser_name}'s Kazakh ad: the QA and compliance report of its studio project",
+            f"/api/v1/transcreation/projects/{transcreation_project_id}/compliance",
+            token=advertiser_key,
+        )
+    ]  # fmt: skip
     return [
         ApiExample("Liveness", "/healthz"),
         ApiExample("Readiness (checks the database)", "/readyz"),
@@ -177,4 +185,5 @@ def demo_examples(
             advertiser_key,
         ),
         *decision_examples(admin_key, candidate_skus),
+        *studio,
     ]

@@ -30,6 +30,7 @@ from jarnama.demo.suppliers import (
     SUPPLIERS,
     brand_owners,
 )
+from jarnama.demo.transcreation import seed_transcreation
 from jarnama.tenancy import audit, service
 from jarnama.tenancy.models import Account, AccountKind, Network, Role, Scope
 
@@ -54,6 +55,7 @@ class DemoNetwork:
     ad_groups: int = 0
     creatives: int = 0
     candidate_skus: tuple[str, ...] = ()
+    transcreation_project_id: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -206,6 +208,7 @@ def seed_demo(
     mark = time.perf_counter()
     running = seed_campaigns(session, accounts, utcnow(), seed=seed)
     timings["campaigns"] = time.perf_counter() - mark
+    studio = seed_transcreation(session, accounts[DEMO_ADVERTISER])  # Kazakh studio project
     seed_creators(session, settings, accounts[DEMO_ADVERTISER])  # CPA creators and conversions
 
     advertiser = accounts[DEMO_ADVERTISER]
@@ -243,5 +246,6 @@ def seed_demo(
         ad_groups=running.ad_groups,
         creatives=running.creatives,
         candidate_skus=running.candidate_skus,
+        transcreation_project_id=studio.project_id,
         timings=timings,
     )
