@@ -13,6 +13,7 @@ from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
 from jarnama.creators.cli import creators_app
 from jarnama.demo.cli import demo_app
+from jarnama.measurement.cli import report_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
 from jarnama.transcreation.cli import transcreate_app
@@ -29,6 +30,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(creators_app, name="creators")
 app.add_typer(transcreate_app, name="transcreate")
+app.add_typer(report_app, name="report")
 console = Console(stderr=True)
 
 

@@ -1,0 +1,57 @@
+"""`jarnama report`: a report table from the local analytics store, printed or written to a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jarnama.config import load_settings
+from jarnama.measurement.reports import Dimension, run_report, to_csv, to_parquet
+from jarnama.measurement.store import AnalyticsStore
+
+report_app = typer.Typer(help="Reports from the analytics store.", no_args_is_help=True)
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}") from exc
+
+
+@report_app.command("show")
+def show(
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, inclusive.")],
+    by: Annotated[Dimension, typer.Option(help="Group rows by.")] = Dimension.CAMPAIGN,
+    account: Annotated[
+        list[int] | None, typer.Option(help="Only this account's campaigns (repeatable).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write .csv or .parquet instead of printing.")
+    ] = None,
+) -> None:
+    """Print a report by day, campaign, ad group, product or placement (or write it to a file)."""
+    out = Console(soft_wrap=True)  # made per call so the terminal width (COLUMNS) is current
+    first, last = _day(start), _day(end)
+    if last < first:
+        raise typer.BadParameter("--to is before --from")
+    store = AnalyticsStore(load_settings().measurement.store_dir)
+    accounts = frozenset(account) if account else None
+    table = run_report(store, by, first, last, accounts)
+    if output is not None:
+        data = to_parquet(table) if output.suffix == ".parquet" else to_csv(table)
+        output.write_bytes(data)
+        out.print(f"{table.num_rows} rows written to {output}")
+        return
+    shown = Table(title=f"Report by {by.value}, {first} – {last}")
+    for name in table.column_names:
+        shown.add_column(name, justify="left" if name == by.value else "right")
+    for row in table.to_pylist():
+        shown.add_row(*("" if v is None else str(v) for v in row.values()))
+    out.print(shown)
