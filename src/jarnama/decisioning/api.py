@@ -11,23 +11,35 @@ token (http or https), so it can never be used as an open redirect; a token with
 (sponsored products: the retailer's own page) answers 204. Each event is written durably to the
 event intake before it is billed; invalid traffic (bot user agent, repeated click, a click with
 no genuine token) is kept and counted there, and never billed (`tracking/links.py`).
+
+The decision route is the hot path, so its edge avoids FastAPI's thread pool: the endpoint
+and its dependencies are `async` (the auction is CPU work without I/O, and a thread hop per
+dependency cost more than the HTTP parsing), the caller comes from the process's principal
+cache (the database only on a miss, in a worker thread), and the answer is rendered once by
+pydantic's JSON serialiser instead of being validated again as a response model. Figures in
+docs/performance.md ("Decision service over HTTP").
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from jarnama.core.errors import Forbidden, ServiceUnavailable
 from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.decisioning.schemas import DecisionRequestBody, DecisionResponse
 from jarnama.decisioning.service import EventKind, EventStatus, decide
-from jarnama.deps import PrincipalDep, SessionDep
+from jarnama.deps import SessionDep, bearer_token
+from jarnama.tenancy import credentials
+from jarnama.tenancy.auth import PrincipalCache, authenticate
 from jarnama.tenancy.models import Scope
+from jarnama.tenancy.principal import Principal
 from jarnama.tracking.api import IntakeDep
 from jarnama.tracking.links import track_link
 
@@ -44,7 +56,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_runtime(request: Request) -> DecisionRuntime:
+async def get_runtime(request: Request) -> DecisionRuntime:
     """The process's decision runtime (created in the app lifespan)."""
     runtime: DecisionRuntime | None = getattr(request.app.state, "decision_runtime", None)
     if runtime is None:
@@ -55,23 +67,69 @@ def get_runtime(request: Request) -> DecisionRuntime:
 RuntimeDep = Annotated[DecisionRuntime, Depends(get_runtime)]
 
 
+def _authenticate_in_session(request: Request, token: str) -> Principal:
+    """Resolve a credential the cache does not hold, in its own unit of work (the edge's rule)."""
+    cache: PrincipalCache = request.app.state.principal_cache
+    session = request.app.state.sessionmaker()
+    try:
+        principal = authenticate(session, token, cache)
+        session.commit()  # `last_used_at` of the key
+        return principal
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+async def decision_caller(request: Request) -> Principal:
+    """The caller of a decision: from the principal cache on the event loop, else the database."""
+    token = bearer_token(request)
+    cache: PrincipalCache = request.app.state.principal_cache
+    token_hash = credentials.digest(token)
+    principal = cache.get(token_hash)
+    if principal is None:
+        # One look-up at a time per process: the requests that missed together wait for it and
+        # read the cache, instead of all writing the key's `last_used_at` at once (on SQLite a
+        # second writer that read first fails at once with "database is locked").
+        async with _auth_lock(request):
+            principal = cache.get(token_hash)
+            if principal is None:
+                principal = await run_in_threadpool(_authenticate_in_session, request, token)
+    request.state.principal = principal
+    return principal
+
+
+def _auth_lock(request: Request) -> asyncio.Lock:
+    state = request.app.state
+    lock: asyncio.Lock | None = getattr(state, "decision_auth_lock", None)
+    if lock is None:
+        lock = state.decision_auth_lock = asyncio.Lock()
+    return lock
+
+
+DecisionCallerDep = Annotated[Principal, Depends(decision_caller)]
+JSON = "application/json"
+
+
 @router.post(
     "/decisions",
     summary="Choose the sponsored products and banners for one page view.",
+    response_model=DecisionResponse,
     responses={
         400: {"description": "A field names an unknown placement, store or too many candidates."},
         403: {"description": "Not a network-level key with the auctions scope."},
         503: {"description": "The decision runtime is unavailable."},
     },
 )
-def post_decision(
-    body: DecisionRequestBody, principal: PrincipalDep, runtime: RuntimeDep
-) -> DecisionResponse:
+async def post_decision(
+    body: DecisionRequestBody, principal: DecisionCallerDep, runtime: RuntimeDep
+) -> Response:
     """Run the auctions of every placement in the request and return the winners per slot."""
     principal.ensure_scope(Scope.AUCTIONS)
     if not principal.is_network_admin:
         raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
-    return decide(runtime, body)
+    return Response(decide(runtime, body).model_dump_json(), media_type=JSON)
 
 
 @tracking_router.get(
