@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Unauthenticated
 from jarnama.core.time import as_utc, utcnow
 from jarnama.tenancy import credentials, repository
-from jarnama.tenancy.models import Role, Scope
+from jarnama.tenancy.models import ApiKey, Role, Scope
 from jarnama.tenancy.principal import Principal
 
+log = logging.getLogger(__name__)
 ALL_SCOPES = frozenset(scope.value for scope in Scope)
 # last_used_at is written at most this often per key, so hot endpoints do not write per call.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
@@ -58,6 +61,21 @@ class PrincipalCache:
             self._entries.clear()
 
 
+def _touch_last_used(session: Session, key: ApiKey, now: dt.datetime) -> None:
+    """Record the key's use; best effort, in a SAVEPOINT, so it never fails the request.
+
+    Concurrent first calls with one key all try this write; SQLite refuses all but one
+    (a reader cannot upgrade to a writer once another has written), which must not turn an
+    authenticated call into a 500. The use is recorded again within a minute.
+    """
+    try:
+        with session.begin_nested():
+            key.last_used_at = now
+            session.flush()
+    except OperationalError:
+        log.info("last_used_at of key %s not recorded (concurrent write)", key.prefix)
+
+
 def _account_ids(session: Session, role: Role, account_id: int | None) -> frozenset[int]:
     if role is Role.NETWORK_ADMIN or account_id is None:
         return frozenset()
@@ -81,8 +99,7 @@ def authenticate(session: Session, token: str, cache: PrincipalCache | None = No
             and credentials.matches(token, key.secret_hash)
         ):
             if key.last_used_at is None or now - as_utc(key.last_used_at) > LAST_USED_RESOLUTION:
-                key.last_used_at = now
-                session.flush()
+                _touch_last_used(session, key, now)
             principal = Principal(
                 actor=f"key:{key.prefix}",
                 role=key.role,
