@@ -2,9 +2,10 @@
 
 Disputes run first: one resolved for the creator puts its conversion back to pending with the
 hold ended, so the approval pass of the same run pays it. Both jobs are idempotent (each only
-touches rows still due), so overlapping runs from several server processes are harmless: the
-row locks of the ledger serialise the money. `jarnama creators run-jobs` runs them once; a
-server that owns its engine runs them every `creators.jobs_seconds` (300 s) in the background.
+touches rows still due) and each run locks the rows it takes (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL), so overlapping runs from several server processes never handle one row twice.
+`jarnama creators run-jobs` runs them once; a server that owns its engine runs them every
+`creators.jobs_seconds` (300 s) in the background.
 """
 
 from __future__ import annotations

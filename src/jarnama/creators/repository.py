@@ -348,6 +348,8 @@ def due_for_approval(session: Session, now: dt.datetime, limit: int) -> list[Con
             )
             .order_by(Conversion.hold_until, Conversion.id)
             .limit(limit)
+            # Several server processes run the job: each takes rows no other one holds.
+            .with_for_update(skip_locked=True)
         ).all()
     )
 
@@ -408,6 +410,7 @@ def expired_disputes(session: Session, now: dt.datetime, limit: int) -> list[Dis
             .where(Dispute.status == DisputeStatus.OPEN, Dispute.deadline <= now)
             .order_by(Dispute.deadline, Dispute.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()
     )
 
