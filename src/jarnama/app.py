@@ -138,12 +138,13 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.tracking.api import router as tracking_events_router
     from jarnama.transcreation.api import router as transcreation_router
 
+    # Decisions are the hot path: first in the list, so routing matches them before ~75 others.
     return [
+        decisioning_router,
         tenancy_router,
         money_router,
         campaigns_router,
         catalog_router,
-        decisioning_router,
         exchange_router,
         tracking_events_router,
         creators_router,
