@@ -27,6 +27,7 @@ serve: setup
 	@$(VENV)/bin/jarnama serve
 
 test: setup
+	@bash scripts/system-deps.sh
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup
