@@ -51,7 +51,7 @@ def config_show() -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads", help="Target revision (default: every head).")) -> None:
     """Apply the database migrations up to REVISION."""
     from jarnama.core.db import make_engine
     from jarnama.core.migrate import upgrade
