@@ -212,6 +212,9 @@ class PromoCode(Base):
     creator_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     source: Mapped[CodeSource] = mapped_column(str_enum(CodeSource))
+    # The platform the code was issued for: set when its creator is on exactly one of the
+    # offer's platforms, so a code-only sale can still be credited to a platform.
+    platform: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -296,6 +299,11 @@ class Conversion(Base):
     attributed_by: Mapped[str] = mapped_column(String(8))
     promo_code: Mapped[str | None] = mapped_column(String(64))
     click_id: Mapped[str | None] = mapped_column(String(32))
+    # Where the sale is credited in per-platform reports, and by which rule (docs/creators.md):
+    # link (the click's link), code (the code's platform), post (the creator's latest post for
+    # the offer), or NULL (unspecified).
+    platform: Mapped[str | None] = mapped_column(String(16))
+    platform_source: Mapped[str | None] = mapped_column(String(8))
     buyer_hash: Mapped[str | None] = mapped_column(String(128))
     buyer_city: Mapped[str | None] = mapped_column(String(100))
     referrer: Mapped[str | None] = mapped_column(String(500))
