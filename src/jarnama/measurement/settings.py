@@ -18,3 +18,11 @@ class MeasurementSettings(BaseModel):
     # View-through credit only for MRC-viewable impressions (else every rendered one).
     view_requires_viewable: bool = True
     new_to_brand_days: int = Field(default=365, ge=1, le=3 * 365)
+    # Report jobs: their files go under `reports_dir`; each server process owning its engine
+    # polls for queued jobs every `report_poll_seconds` (0: no worker in this process). A job
+    # still running after `report_lease_seconds` (its process died) is taken up again.
+    reports_dir: str = "./var/reports"
+    report_poll_seconds: float = Field(default=2.0, ge=0, le=3600)
+    report_lease_seconds: int = Field(default=900, ge=10, le=86_400)
+    # Before a report: load the event log, export the product list, re-attribute its days.
+    refresh_before_report: bool = True
