@@ -8,21 +8,28 @@ or same category). Clicks beat views; then the most recent touch wins; then the 
 (SKU before brand before category); then the smaller touch id. New-to-brand: the user bought
 nothing of the line's brand in the `new_to_brand_days` before the purchase.
 
-The SQL is portable (CTEs, ROW_NUMBER, EXISTS, integer epoch-millisecond arithmetic, DATE
-literals); only `_bind` (views over Parquet files) is DuckDB's.
+Rules per campaign type (`RuleBook`): the windows, match level and viewability rule can
+differ for sponsored listings, banners, in-store screens and DOOH. Each touch takes the rules of
+its ad group's type (`ad_group_kinds`, from the campaigns; an unknown ad group is a listing when
+it has no creative, else a banner), so one purchase line may weigh a 14-day listing click
+against a 1-day banner view; the ranking above is unchanged.
+
+The SQL is portable (CTEs, ROW_NUMBER, EXISTS, VALUES, integer epoch-millisecond arithmetic,
+DATE literals); only `_bind` (views over Parquet files) is DuckDB's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 
-from jarnama.measurement.settings import MeasurementSettings
+from jarnama.measurement.settings import CampaignType, MeasurementSettings
 from jarnama.measurement.store import SCHEMAS, AnalyticsStore
 
 DAY_MS = 86_400_000
@@ -53,8 +60,28 @@ class AttributionRules:
     def __post_init__(self) -> None:
         if not (1 <= self.click_window_days <= 30 and 1 <= self.view_window_days <= 30):
             raise ValueError("attribution windows are 1 to 30 days")
-        if self.match_level not in ("sku", "brand", "category"):
+        if self.match_level not in _MATCH_RANKS:
             raise ValueError("match level is sku, brand or category")
+
+
+_MATCH_RANKS = {"sku": 0, "brand": 1, "category": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBook:
+    """The network's rules and their overrides per campaign type (new-to-brand: network's)."""
+
+    network: AttributionRules = field(default_factory=AttributionRules)
+    by_type: Mapping[CampaignType, AttributionRules] = field(default_factory=dict)
+
+    def for_type(self, kind: CampaignType) -> AttributionRules:
+        """The rules touches of one campaign type are credited by."""
+        return self.by_type.get(kind, self.network)
+
+    @property
+    def uniform(self) -> bool:
+        """Whether every campaign type has the network's rules (the plain SQL then)."""
+        return all(self.for_type(kind) == self.network for kind in CampaignType)
 
 
 def connect(store: AnalyticsStore, tables: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
@@ -104,8 +131,12 @@ _ATTRIBUTION_SCHEMA = pa.schema(
 )
 
 
-def attribution_sql(rules: AttributionRules, start_ms: int, end_ms: int) -> str:
+def attribution_sql(rules: AttributionRules | RuleBook, start_ms: int, end_ms: int) -> str:
     """The portable SQL crediting each purchase line in [start_ms, end_ms) to one touch."""
+    if isinstance(rules, RuleBook):
+        if not rules.uniform:
+            return _typed_sql(rules, start_ms, end_ms)
+        rules = rules.network
     click_ms = rules.click_window_days * DAY_MS
     view_ms = rules.view_window_days * DAY_MS
     ntb_ms = rules.new_to_brand_days * DAY_MS
@@ -147,7 +178,12 @@ candidates AS (
   JOIN products ap ON ap.product_id = t.product_id
   WHERE {" OR ".join(match)}
 ),
-ranked AS (
+{_ranked_sql(ntb_ms)}"""
+
+
+def _ranked_sql(ntb_ms: int) -> str:
+    """The common end: one credit per line (the ranking), with its new-to-brand flag."""
+    return f"""ranked AS (
   SELECT c.*, ROW_NUMBER() OVER (
       PARTITION BY c.event_id, c.line_no
       ORDER BY c.touch_rank, c.touch_at_ms DESC, c.match_rank, c.touch_id) AS rn
@@ -169,15 +205,87 @@ ORDER BY r.event_id, r.line_no
 """
 
 
+def _typed_sql(book: RuleBook, start_ms: int, end_ms: int) -> str:
+    """The attribution SQL when campaign types differ: each touch joins its type's rules."""
+    kinds = list(CampaignType)
+    values = ", ".join(
+        f"('{kind.value}', {r.click_window_days * DAY_MS}, {r.view_window_days * DAY_MS}, "
+        f"{_MATCH_RANKS[r.match_level]}, {'TRUE' if r.view_requires_viewable else 'FALSE'})"
+        for kind in kinds
+        for r in (book.for_type(kind),)
+    )
+    click_ms = max(book.for_type(k).click_window_days for k in kinds) * DAY_MS
+    view_ms = max(book.for_type(k).view_window_days for k in kinds) * DAY_MS
+    ntb_ms = book.network.new_to_brand_days * DAY_MS
+    kind_of = (
+        "COALESCE(k.kind, CASE WHEN {t}.creative_id IS NULL THEN 'sponsored_listing' "
+        "ELSE 'banner' END)"
+    )
+    return f"""
+WITH rules (ctype, click_ms, view_ms, max_match, need_viewable) AS (VALUES {values}),
+lines AS (
+  SELECT l.event_id, l.line_no, l.order_id, l.at_ms, l.day, l.user_id, l.sku, l.quantity,
+         l.quantity * l.unit_price_tiyn AS sales_tiyn, p.brand_id, p.category_id
+  FROM purchase_lines l LEFT JOIN products p ON p.sku = l.sku
+  WHERE l.ivt IS NULL AND l.user_id IS NOT NULL
+    AND l.at_ms >= {start_ms} AND l.at_ms < {end_ms}
+),
+raw_touches AS (
+  SELECT 0 AS touch_rank, 'click' AS touch, c.event_id AS touch_id, c.at_ms, c.user_id,
+         c.campaign_id, c.ad_group_id, c.account_id, c.product_id, TRUE AS viewable,
+         {kind_of.format(t="c")} AS ctype
+  FROM clicks c LEFT JOIN ad_group_kinds k ON k.ad_group_id = c.ad_group_id
+  WHERE c.ivt IS NULL AND c.user_id IS NOT NULL AND c.product_id IS NOT NULL
+    AND c.at_ms >= {start_ms - click_ms} AND c.at_ms < {end_ms}
+  UNION ALL
+  SELECT 1, 'view', i.event_id, i.at_ms, i.user_id,
+         i.campaign_id, i.ad_group_id, i.account_id, i.product_id, i.viewable,
+         {kind_of.format(t="i")}
+  FROM impressions i LEFT JOIN ad_group_kinds k ON k.ad_group_id = i.ad_group_id
+  WHERE i.ivt IS NULL AND i.user_id IS NOT NULL AND i.product_id IS NOT NULL
+    AND i.at_ms >= {start_ms - view_ms} AND i.at_ms < {end_ms}
+),
+touches AS (
+  SELECT t.*, r.click_ms, r.view_ms, r.max_match
+  FROM raw_touches t JOIN rules r ON r.ctype = t.ctype
+  WHERE t.touch_rank = 0 OR t.viewable OR NOT r.need_viewable
+),
+candidates AS (
+  SELECT l.*, t.touch, t.touch_rank, t.touch_id, t.at_ms AS touch_at_ms, t.campaign_id,
+         t.ad_group_id, t.account_id, t.product_id,
+         CASE WHEN ap.sku = l.sku THEN 0 WHEN ap.brand_id = l.brand_id THEN 1 ELSE 2 END
+           AS match_rank
+  FROM lines l
+  JOIN touches t ON t.user_id = l.user_id AND t.at_ms <= l.at_ms
+   AND l.at_ms - t.at_ms <= CASE WHEN t.touch_rank = 0 THEN t.click_ms ELSE t.view_ms END
+  JOIN products ap ON ap.product_id = t.product_id
+  WHERE ap.sku = l.sku OR (t.max_match >= 1 AND ap.brand_id = l.brand_id)
+     OR (t.max_match >= 2 AND ap.category_id = l.category_id)
+),
+{_ranked_sql(ntb_ms)}"""
+
+
 def _ms(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000)
 
 
+_KINDS_SCHEMA = pa.schema([("ad_group_id", pa.int64()), ("kind", pa.string())])
+
+
 def attribute(
-    store: AnalyticsStore, rules: AttributionRules, start: dt.date, end: dt.date
+    store: AnalyticsStore,
+    rules: AttributionRules | RuleBook,
+    start: dt.date,
+    end: dt.date,
+    ad_group_kinds: Mapping[int, CampaignType] | None = None,
 ) -> pa.Table:
-    """Recompute the credits of purchases on days start..end (inclusive), replacing them."""
+    """Recompute the credits of purchases on days start..end (inclusive), replacing them.
+
+    `ad_group_kinds` tells each ad group's campaign type, for rules that differ by type.
+    """
     con = connect(store, ("purchase_lines", "clicks", "impressions", "products"))
+    kinds = [{"ad_group_id": g, "kind": k.value} for g, k in (ad_group_kinds or {}).items()]
+    con.register("ad_group_kinds", pa.Table.from_pylist(kinds, schema=_KINDS_SCHEMA))
     try:
         sql = attribution_sql(rules, _ms(start), _ms(end + dt.timedelta(days=1)))
         table = con.sql(sql).to_arrow_table().cast(_ATTRIBUTION_SCHEMA)

@@ -51,6 +51,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         [*_HEAD, *_AD, ("viewable", pa.bool_()), ("cost_mtiyn", pa.int64()), ("ivt", pa.string())]
     ),
     "clicks": pa.schema([*_HEAD, *_AD, ("cost_mtiyn", pa.int64()), ("ivt", pa.string())]),
+    # Ghost ads: what a held-out user would have been shown (never shown, never billed).
+    "ghosts": pa.schema([*_HEAD, *_AD, ("ivt", pa.string())]),
     "purchase_lines": pa.schema(
         [
             *_HEAD,
@@ -143,6 +145,8 @@ def rows_of(event: ev.Event) -> tuple[str, list[dict[str, Any]]]:
         billed = valid and event.ad is not None and event.ad.billing == "cpc"
         cost = event.ad.price_tiyn * 1000 if billed and event.ad is not None else 0
         return "clicks", [{**head, **_ad_columns(event.ad), "cost_mtiyn": cost}]
+    if isinstance(event, ev.Ghost):
+        return "ghosts", [{**head, **_ad_columns(event.ad)}]
     if isinstance(event, ev.Purchase):
         return "purchase_lines", [
             {
@@ -356,6 +360,7 @@ _TABLE_OF = {
     ev.AddToCart: "add_to_carts",
     ev.Play: "plays",
     ev.Conversion: "conversions",
+    ev.Ghost: "ghosts",
 }
 
 

@@ -148,7 +148,14 @@ class Conversion(EventBase, tag="conversion", frozen=True):
     promo_code: ShortText | None = None
 
 
-Event = Impression | Click | AddToCart | Purchase | Play | Conversion
+class Ghost(EventBase, tag="ghost", frozen=True):
+    """An ad a held-out user would have been shown (ghost ads): logged, never shown or billed."""
+
+    kind_name: ClassVar[str] = "ghost"
+    ad: AdRef
+
+
+Event = Impression | Click | AddToCart | Purchase | Play | Conversion | Ghost
 EVENT_TYPES: tuple[type[EventBase], ...] = (
     Impression,
     Click,
@@ -156,6 +163,7 @@ EVENT_TYPES: tuple[type[EventBase], ...] = (
     Purchase,
     Play,
     Conversion,
+    Ghost,
 )
 
 _encoder = msgspec.json.Encoder()
