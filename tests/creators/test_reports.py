@@ -65,16 +65,18 @@ def test_a_creator_sees_only_its_own_rows(session: Session, ex: Exchange) -> Non
 
 def test_by_platform_and_csv(session: Session, ex: Exchange) -> None:
     _activity(session, ex)
+    telegram = participation.add_link(session, ex.creator, ex.offer.id, None, "telegram")
+    postback.click(session, telegram.slug, None, None)
     out = reports.report(session, ex.advertiser, "platform")
     rows = {r.key: r for r in out.items}
-    assert rows["instagram"].clicks == 3
-    assert rows["instagram"].conversions == 0
-    assert rows["unspecified"].clicks == 2
-    assert rows["unspecified"].conversions == 4  # code-attributed, and Dana's plain link
+    # Both creators are on Instagram only: their codes and first links are Instagram's.
+    assert (rows["instagram"].clicks, rows["instagram"].conversions) == (5, 4)
+    assert (rows["telegram"].clicks, rows["telegram"].conversions) == (1, 0)
+    assert rows["instagram"].approved == 2
     text = reports.report_csv(out)
     header, *lines = text.splitlines()
     assert header.startswith("key,label,clicks,conversions,approved")
-    assert len(lines) == 2
+    assert [line.split(",")[0] for line in lines] == ["instagram", "telegram"]
 
 
 def test_date_window(session: Session, ex: Exchange) -> None:

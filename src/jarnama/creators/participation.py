@@ -138,6 +138,7 @@ def _approve(
     participation.status = ParticipationStatus.APPROVED
     participation.decided_at = utcnow()
     handle = profile.platforms[0]["handle"] if profile.platforms else profile.display_name
+    declared = single_platform(offer, profile)
     if offer.code_source is CodeSource.POOL:
         code = repository.free_pool_code(session, offer.id)
         if code is None:
@@ -147,6 +148,7 @@ def _approve(
             )
         code.creator_account_id = profile.account_id
         code.assigned_at = utcnow()
+        code.platform = declared
     else:
         session.add(
             PromoCode(
@@ -156,10 +158,19 @@ def _approve(
                 code=_fresh_code(session, offer, handle),
                 source=CodeSource.GENERATED,
                 assigned_at=utcnow(),
+                platform=declared,
             )
         )
-    session.add(_new_link(session, offer, profile.account_id, None))
+    session.add(_new_link(session, offer, profile.account_id, declared))
     session.flush()
+
+
+def single_platform(offer: Offer, profile: CreatorProfile) -> str | None:
+    """The creator's one platform the offer runs on; None when there are several (or none)."""
+    mine = {str(p["platform"]) for p in profile.platforms}
+    if offer.platforms:
+        mine &= set(offer.platforms)
+    return next(iter(mine)) if len(mine) == 1 else None
 
 
 def _fresh_code(session: Session, offer: Offer, handle: str) -> str:

@@ -147,6 +147,7 @@ class Attributed:
     by: str
     code: str | None
     click: Click | None
+    code_platform: str | None = None
 
 
 def _attribute(
@@ -163,7 +164,9 @@ def _attribute(
                 ("unknown_promo_code", "no creator holds this promo code", "promo_code")
             )
         else:
-            code_hit = Attributed(code.creator_account_id, "code", code.code, None)
+            code_hit = Attributed(
+                code.creator_account_id, "code", code.code, None, code_platform=code.platform
+            )
     if click_id:
         click = repository.click_by_id(session, click_id)
         window = dt.timedelta(days=offer.click_window_days)
@@ -191,14 +194,46 @@ def _attribute(
     for hit in order:
         if hit is not None:
             if hit.by == "code" and click_hit is not None:
-                return Attributed(hit.creator_id, "code", hit.code, click_hit.click)
+                return Attributed(
+                    hit.creator_id, "code", hit.code, click_hit.click, hit.code_platform
+                )
             if hit.by == "click" and code_hit is not None:
-                return Attributed(hit.creator_id, "click", code_hit.code, hit.click)
+                return Attributed(
+                    hit.creator_id, "click", code_hit.code, hit.click, code_hit.code_platform
+                )
             return hit
     if problems:
         reason, message, field = problems[0]
         raise _reject(reason, message, field)
     raise _reject("not_attributed", "send a click_id or a promo_code", "click_id")
+
+
+def platform_credit(
+    session: Session, offer: Offer, who: Attributed, at: dt.datetime
+) -> tuple[str | None, str | None]:
+    """Which of the creator's platforms a sale is credited to, and by which rule.
+
+    1. link: the click's tracked link names a platform (the click is the creator's own);
+    2. code: the promo code was issued for one platform;
+    3. post: the creator's latest post for the offer submitted before the sale;
+    otherwise none ("unspecified" in reports). See docs/creators.md.
+    """
+    click = who.click
+    if click is not None and click.creator_account_id == who.creator_id:
+        link = repository.link(session, click.link_id)
+        if link is not None and link.platform:
+            return link.platform, "link"
+    if who.code is not None and who.code_platform:
+        return who.code_platform, "code"
+    posts = [
+        p
+        for p in repository.posts_of(session, offer.id, who.creator_id)
+        if p.submitted_at <= at + dt.timedelta(minutes=10)
+    ]
+    if posts:
+        latest = max(posts, key=lambda p: (p.submitted_at, p.id))
+        return latest.platform, "post"
+    return None, None
 
 
 def _month_start(instant: dt.datetime) -> dt.datetime:
@@ -354,6 +389,7 @@ def record(
     in_scope = scope.check(session, offer, lines)
     base = scope.payout_base(amount, in_scope)
     payout = lifecycle.payout_for(goal, participation.rates.get(goal_name.value), base, bonus)
+    platform, platform_source = platform_credit(session, offer, who, at)
     conversion = Conversion(
         offer_id=offer.id,
         advertiser_account_id=offer.account_id,
@@ -368,6 +404,8 @@ def record(
         attributed_by=who.by,
         promo_code=who.code,
         click_id=who.click.click_id if who.click else None,
+        platform=platform,
+        platform_source=platform_source,
         buyer_hash=(p.get("buyer") or None),
         buyer_city=(p.get("city") or None),
         referrer=(p.get("referrer") or None),
@@ -399,6 +437,8 @@ def record(
             "payout_tiyn": payout,
             "tier_bonus_bp": bonus,
             "fraud_score": verdict.score,
+            "platform": platform,
+            "platform_rule": platform_source,
             **({"payout_base_tiyn": base} if base != amount else {}),
             **scope.event_data(in_scope),
         },

@@ -3,7 +3,9 @@ click, payouts and tax withheld, as JSON or CSV.
 
 Tenant-scoped like every list: a creator's report counts only its own clicks and conversions,
 an advertiser's only those of its offers (an agency's, its clients'), a network admin's all.
-A platform is the tracked link's (code-only conversions and links without one: unspecified).
+A conversion's platform is credited when it is reported (docs/creators.md, "Platforms"): the
+click's link, else the code's platform, else the creator's latest post for the offer; clicks
+count by their link's platform. Neither known: `unspecified`.
 Dates are Almaty business days; `until` is inclusive.
 """
 

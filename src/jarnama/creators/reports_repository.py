@@ -44,7 +44,8 @@ def conversion_sums(
     elif dimension == "creator":
         key = Conversion.creator_account_id
     else:
-        key = func.coalesce(TrackedLink.platform, UNSPECIFIED)
+        # Stored at reporting time by `postback.platform_credit` (link, code, then post).
+        key = func.coalesce(Conversion.platform, UNSPECIFIED)
     stmt = select(
         key,
         func.count(Conversion.id),
@@ -62,12 +63,6 @@ def conversion_sums(
             )
         ),
     )
-    if dimension == "platform":
-        stmt = (
-            stmt.select_from(Conversion)
-            .outerjoin(Click, Click.click_id == Conversion.click_id)
-            .outerjoin(TrackedLink, TrackedLink.id == Click.link_id)
-        )
     visible = _visible(ids, Conversion.advertiser_account_id, Conversion.creator_account_id)
     if visible is not None:
         stmt = stmt.where(visible)

@@ -173,6 +173,11 @@ def link_by_slug(session: Session, slug: str) -> TrackedLink | None:
     return session.scalars(select(TrackedLink).where(TrackedLink.slug == slug)).first()
 
 
+def link(session: Session, link_id: int) -> TrackedLink | None:
+    """A tracked link by id."""
+    return session.get(TrackedLink, link_id)
+
+
 def links_of(session: Session, offer_id: int, creator_id: int) -> list[TrackedLink]:
     """A creator's links in an offer."""
     return list(

@@ -273,11 +273,12 @@ class PromoCodeOut(BaseModel):
 
     code: str
     source: CodeSource
+    platform: str | None = Field(default=None, description="The platform it was issued for.")
 
     @classmethod
     def of(cls, code: PromoCode) -> PromoCodeOut:
         """From the row."""
-        return cls(code=code.code, source=code.source)
+        return cls(code=code.code, source=code.source, platform=code.platform)
 
 
 class LinkOut(BaseModel):
@@ -373,6 +374,8 @@ class ConversionOut(BaseModel):
     status: ConversionStatus
     attributed_by: str
     promo_code: str | None
+    platform: str | None = Field(description="The platform credited (see platform_source).")
+    platform_source: str | None = Field(description="link, code, post, or null: unspecified.")
     occurred_at: dt.datetime
     hold_until: dt.datetime
     decline_reason: DeclineReason | None
