@@ -6,6 +6,7 @@ from jarnama.core.db import Base
 from jarnama.creators import models as creators_models
 from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
+from jarnama.exchange import ops_models as exchange_ops_models
 from jarnama.measurement import models as measurement_models
 from jarnama.money import models as money_models
 from jarnama.tenancy import models as tenancy_models
@@ -18,6 +19,7 @@ __all__ = [
     "creators_models",
     "decisioning_models",
     "exchange_models",
+    "exchange_ops_models",
     "measurement_models",
     "money_models",
     "tenancy_models",

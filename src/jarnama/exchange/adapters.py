@@ -76,6 +76,7 @@ class TypedBid:
     nurl: str | None = None
     burl: str | None = None
     lurl: str | None = None
+    iurl: str | None = None  # an image of the creative, for the owner's approval queue
     adid: str | None = None
     crid: str | None = None
     cid: str | None = None
@@ -226,6 +227,7 @@ def _typed_bid(
         nurl=_text(raw.get("nurl")),
         burl=_text(raw.get("burl")),
         lurl=_text(raw.get("lurl")),
+        iurl=_text(raw.get("iurl")),
         adid=_text(raw.get("adid")),
         crid=_text(raw.get("crid")),
         cid=_text(raw.get("cid")),

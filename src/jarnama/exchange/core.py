@@ -16,7 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import httpx
@@ -42,6 +42,7 @@ from jarnama.exchange.openrtb import (
     build_bid_request,
 )
 from jarnama.exchange.settings import ExchangeSettings
+from jarnama.exchange.signals import SignalHub
 from jarnama.money.rates import RateBook
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,8 @@ class Exchange:
         self.limiter = QpsLimiter()
         self._clock = clock
         self._order = {code: index for index, code in enumerate(self.bidders)}
+        # Weather and traffic for every request (set by the runtime; None: no context sent).
+        self.signals: SignalHub | None = None
 
     def pricing_for(self, account_id: int) -> Literal["first_price", "second_price"]:
         """The clearing rule a seller chose (the exchange default otherwise)."""
@@ -147,6 +150,8 @@ class Exchange:
         started = self._clock()
         loop = asyncio.get_running_loop()
         now = now or utcnow()
+        if slot.context is None and self.signals is not None:
+            slot = replace(slot, context=self.signals.current(slot.screen, slot.plays_at, now=now))
         tmax = tmax_ms or self.settings.tmax_ms
         pricing = self.pricing_for(slot.screen.account_id)
         at = FIRST_PRICE if pricing == "first_price" else SECOND_PRICE

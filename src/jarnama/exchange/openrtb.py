@@ -19,6 +19,7 @@ import orjson
 
 from jarnama.core.money import Currency, Money, Rounding
 from jarnama.core.time import ALMATY, as_utc, business_day
+from jarnama.exchange.signals import Signals
 from jarnama.exchange.snapshot import DealTerms, ScreenSnapshot
 from jarnama.exchange.venues import OPENOOH_1_1
 from jarnama.money.rates import RateBook
@@ -39,6 +40,8 @@ class Slot:
     plays_at: dt.datetime
     auction_id: str
     imp_id: str = "1"
+    # Weather and traffic around the screen (DCO signals), sent as keywords and imp.ext.
+    context: Signals | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,9 @@ def build_bid_request(
             },
         },
     }
+    if slot.context is not None and slot.context.keywords():
+        request["dooh"]["keywords"] = ",".join(slot.context.keywords())
+        imp["ext"] = {"context": slot.context.ext()}
     if screen.blocked_categories:
         request["bcat"] = list(screen.blocked_categories)
         request["cattax"] = CATTAX_IAB_CONTENT_1
