@@ -8,6 +8,7 @@ from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
 from jarnama.exchange import ops_models as exchange_ops_models
 from jarnama.measurement import models as measurement_models
+from jarnama.measurement import tables as measurement_tables
 from jarnama.money import models as money_models
 from jarnama.tenancy import models as tenancy_models
 from jarnama.transcreation import models as transcreation_models
@@ -21,6 +22,7 @@ __all__ = [
     "exchange_models",
     "exchange_ops_models",
     "measurement_models",
+    "measurement_tables",
     "money_models",
     "tenancy_models",
     "transcreation_models",

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from jarnama.core.errors import Forbidden, ServiceUnavailable
@@ -36,6 +37,7 @@ from jarnama.decisioning.runtime import DecisionRuntime
 from jarnama.decisioning.schemas import DecisionRequestBody, DecisionResponse
 from jarnama.decisioning.service import EventKind, EventStatus, decide
 from jarnama.deps import SessionDep, bearer_token
+from jarnama.measurement.ghosts import flush_to_intake
 from jarnama.tenancy import credentials
 from jarnama.tenancy.auth import PrincipalCache, authenticate
 from jarnama.tenancy.models import Scope
@@ -123,13 +125,16 @@ JSON = "application/json"
     },
 )
 async def post_decision(
-    body: DecisionRequestBody, principal: DecisionCallerDep, runtime: RuntimeDep
+    body: DecisionRequestBody, principal: DecisionCallerDep, runtime: RuntimeDep, request: Request
 ) -> Response:
     """Run the auctions of every placement in the request and return the winners per slot."""
     principal.ensure_scope(Scope.AUCTIONS)
     if not principal.is_network_admin:
         raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
-    return Response(decide(runtime, body).model_dump_json(), media_type=JSON)
+    response = Response(decide(runtime, body).model_dump_json(), media_type=JSON)
+    if runtime.ghosts.pending:  # ghost ads go to the event intake after the answer is sent
+        response.background = BackgroundTask(flush_to_intake, request, runtime.ghosts)
+    return response
 
 
 @tracking_router.get(

@@ -112,8 +112,8 @@ def _decide_placement(context: RequestContext, wanted: PlacementRequest) -> Plac
     rejections: dict[RejectionReason, int] = {
         reason_of(code): count for code, count in Counter(rejected).items()
     }
-    winners = _select(context, placement, slots, entries, rejections)
-    return PlacementDecision(placement.id, winners, rejections)
+    winners, ghosts = _select(context, placement, slots, entries, rejections)
+    return PlacementDecision(placement.id, winners, rejections, ghosts=ghosts)
 
 
 def _check_candidates(wanted: PlacementRequest, limit: int) -> RejectionReason | None:
@@ -293,14 +293,21 @@ def _select(
     slots: int,
     entries: list[_Entry],
     rejections: dict[RejectionReason, int],
-) -> tuple[Winner, ...]:
-    """Pop the best distinct entries, then price each against the next one down."""
+) -> tuple[tuple[Winner, ...], tuple[Winner, ...]]:
+    """Pop the best distinct entries, then price each against the next one down.
+
+    An entry whose campaign holds the user out (ghost ads) is not shown: the next one takes
+    the slot, and the held-out ad is returned as a ghost, priced as it would have been.
+    """
     heapq.heapify(entries)
     chosen: list[_Entry] = []
     runner_up: _Entry | None = None
     products: set[int] = set()
     advertisers: set[int] = set()
     listing = placement.ad_kind is AdKind.SPONSORED_LISTING
+    user = context.request.user_id or ""
+    holds_out = context.deps.holds_out if user else None
+    ghosted: list[tuple[int, _Entry]] = []  # (the slot it would have taken, entry)
     while entries:
         entry = heapq.heappop(entries)
         group = entry[6]
@@ -315,6 +322,9 @@ def _select(
                 rejections.get(RejectionReason.DUPLICATE_ADVERTISER, 0) + 1
             )
             continue
+        if holds_out is not None and holds_out(group.campaign.id, user):
+            _ghost(ghosted, entry, len(chosen), slots, rejections)
+            continue
         if len(chosen) == slots:
             runner_up = entry
             break
@@ -328,8 +338,11 @@ def _select(
     gsp = context.snapshot.rules.pricing is PricingRule.SECOND_PRICE
     new_bid_id = context.deps.new_bid_id
     winners: list[Winner] = []
-    for rank, entry in enumerate(chosen, start=1):
-        following = chosen[rank] if rank < len(chosen) else runner_up
+    ranked = [(rank, entry, rank) for rank, entry in enumerate(chosen, start=1)]
+    # A ghost is priced against the ad that took its slot (or the runner-up).
+    ranked += [(slot + 1, entry, slot) for slot, entry in ghosted]
+    for rank, entry, after in ranked:
+        following = chosen[after] if after < len(chosen) else runner_up
         neg_score, neg_bid, _, item_id, quality, reserve, group, creative = entry
         bid = -neg_bid
         if gsp:
@@ -355,4 +368,19 @@ def _select(
                 resolved_bid_id=new_bid_id(),
             )
         )
-    return tuple(winners)
+    if not ghosted:
+        return tuple(winners), ()
+    return tuple(winners[: len(chosen)]), tuple(winners[len(chosen) :])
+
+
+def _ghost(
+    ghosted: list[tuple[int, _Entry]],
+    entry: _Entry,
+    slot: int,
+    slots: int,
+    rejections: dict[RejectionReason, int],
+) -> None:
+    """Count a held-out entry; keep it as a ghost if it would have been on the page."""
+    rejections[RejectionReason.HELD_OUT] = rejections.get(RejectionReason.HELD_OUT, 0) + 1
+    if slot < slots and len(ghosted) < slots:
+        ghosted.append((slot, entry))

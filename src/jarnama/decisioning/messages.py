@@ -49,6 +49,8 @@ class RejectionReason(enum.StrEnum):
     DUPLICATE_PRODUCT = "duplicate_product"
     DUPLICATE_ADVERTISER = "duplicate_advertiser"
     OUTBID = "outbid"
+    # The campaign holds this user out (incrementality): a ghost is logged instead.
+    HELD_OUT = "held_out"
 
 
 # OpenRTB 2.6 loss reason codes; 1000+ are exchange-specific (ours).
@@ -131,6 +133,8 @@ class PlacementDecision:
     winners: tuple[Winner, ...] = ()
     rejections: Mapping[RejectionReason, int] = field(default_factory=dict)
     error: RejectionReason | None = None
+    # Ads the user's holdout kept off the page (ghost ads): logged for measurement, not shown.
+    ghosts: tuple[Winner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +158,5 @@ class AuctionDeps:
     ranker: Ranker
     random: Callable[[], float] = random.random
     new_bid_id: Callable[[], str] = new_resolved_bid_id
+    # (campaign id, user id) -> held out of the campaign (measurement's ghost ads); None: never.
+    holds_out: Callable[[int, str], bool] | None = None

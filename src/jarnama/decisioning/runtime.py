@@ -36,6 +36,7 @@ from jarnama.decisioning.redis_state import RedisStateStore
 from jarnama.decisioning.snapshot import AuctionRules, PricingRule
 from jarnama.decisioning.state import BudgetLimits, InProcessStateStore, StateStore
 from jarnama.decisioning.tokens import BidSigner, new_bid_id
+from jarnama.measurement.ghosts import GhostLog, HoldoutPolicy
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,15 @@ class DecisionRuntime:
         self.pacing = PacingController(state)
         self.signer = BidSigner.from_settings(settings)
         self.metrics = DecisionMetrics(registry)
-        self.deps = AuctionDeps(state=state, ranker=self.ranker, new_bid_id=new_bid_id)
+        # Ghost ads: campaigns' holdout shares (reloaded with each refresh) and their log.
+        self.holdouts = HoldoutPolicy(settings.measurement.holdout_share)
+        self.ghosts = GhostLog()
+        self.deps = AuctionDeps(
+            state=state,
+            ranker=self.ranker,
+            new_bid_id=new_bid_id,
+            holds_out=self.holdouts.holds_out,
+        )
         self.base_url = settings.base_url
         self.token_ttl = dt.timedelta(hours=settings.tracking.token_ttl_hours)
         self.network: ServingNetwork = empty_network(self.rules)
@@ -161,6 +170,7 @@ class DecisionRuntime:
     def refresh(self, *, force: bool = False, now: dt.datetime | None = None) -> bool:
         """Recompile if the serving fingerprint changed (or `force`); True if a new one is live."""
         with self._compile_lock, self.session_factory() as session:
+            self.holdouts.reload(session)
             if not force and fingerprint(session) == self.network.fingerprint:
                 return False
             self._version += 1
@@ -214,6 +224,7 @@ class DecisionRuntime:
             self.refresh(force=due)
         except Exception:
             log.exception("snapshot refresh failed; serving the previous one")
+        self.ghosts.flush()  # those no decision route flushed (e.g. Topsort's)
         if time.monotonic() - self._last_pacing >= decisioning.pacing_seconds:
             try:
                 self.pace()
