@@ -12,6 +12,7 @@ from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep
 from jarnama.tenancy.principal import Principal
 from jarnama.transcreation import banners, media, service, termbase, tmx, xliff
+from jarnama.transcreation.latin import Script, language_tag
 from jarnama.transcreation.schemas import (
     AssetIn,
     AssetOut,
@@ -53,6 +54,10 @@ Cursor = Annotated[str | None, Query(description="The `next_cursor` of the previ
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 TermFormat = Annotated[Literal["csv", "tbx"], Query(description="csv or tbx (TBX-Basic).")]
 TargetLang = Annotated[Literal["kk", "ru"], Query(description="The target language to export.")]
+ScriptQuery = Annotated[
+    Literal["cyrl", "latn"],
+    Query(description="cyrl, or latn for Kazakh in the 2021 Latin alphabet (a delivery copy)."),
+]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such object, or another tenant's."}
 }
@@ -157,9 +162,11 @@ def add_asset(
 @router.post(
     "/projects/{project_id}/qa", summary="Run Kazakh QA on every segment.", responses=NOT_FOUND
 )
-def run_qa(project_id: PathId, session: SessionDep, principal: PrincipalDep) -> QAReport:
-    """Check every Kazakh target and store the findings."""
-    return service.run_qa(session, principal, project_id)
+def run_qa(
+    project_id: PathId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+) -> QAReport:
+    """Check every target (Kazakh rules, banner widths, ad labels) and store the findings."""
+    return service.run_qa(session, principal, project_id, settings.transcreation)
 
 
 @router.post(
@@ -181,13 +188,26 @@ def pretranslate(
     responses={**_file_answer("application/xliff+xml"), 409: GATE[409]},
 )
 def export_xliff(
-    project_id: PathId, session: SessionDep, principal: PrincipalDep, target_lang: TargetLang = "kk"
+    project_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    target_lang: TargetLang = "kk",
+    script: ScriptQuery = "cyrl",
 ) -> Response:
-    """An XLIFF 2.1 file; refused (409) while a final segment has blocking findings."""
+    """An XLIFF 2.1 file; refused (409) while a final segment has blocking findings.
+
+    `script=latn` writes the Kazakh targets in the 2021 Latin alphabet (`trgLang="kk-Latn"`).
+    """
     project = service.get_project(session, principal, project_id)
-    segments = service.xliff_segments(session, project, target_lang)
+    segments = service.xliff_segments(
+        session, project, target_lang, script=Script(script), config=settings.transcreation
+    )
     data = xliff.write_xliff(
-        segments, source_lang=project.source_lang, target_lang=target_lang, file_id=f"p{project.id}"
+        segments,
+        source_lang=project.source_lang,
+        target_lang=language_tag(target_lang, script),
+        file_id=f"p{project.id}",
     )
     return Response(data, media_type="application/xliff+xml")
 
@@ -199,12 +219,20 @@ def export_xliff(
     responses=GATE,
 )
 def import_xliff(
-    project_id: PathId, data: UploadDep, session: SessionDep, principal: PrincipalDep
+    project_id: PathId,
+    data: UploadDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> XliffImportReport:
     """Take back targets and states; `final` segments pass the approval gate."""
     service.get_project(session, principal, project_id)
-    _src, _trg, segments = xliff.read_xliff(data)
-    return service.import_xliff(session, principal, project_id, segments)
+    _src, target_lang, segments = xliff.read_xliff(data)
+    if target_lang is not None and target_lang.lower().endswith("-latn"):
+        raise InvalidInput(
+            "a Latin-script XLIFF is a delivery copy; import the Cyrillic one", field="file"
+        )
+    return service.import_xliff(session, principal, project_id, segments, settings.transcreation)
 
 
 @router.get(
@@ -212,9 +240,11 @@ def import_xliff(
     summary="The language and ad-label compliance report of every asset.",
     responses=NOT_FOUND,
 )
-def compliance(project_id: PathId, session: SessionDep, principal: PrincipalDep) -> ComplianceOut:
+def compliance(
+    project_id: PathId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+) -> ComplianceOut:
     """Kazakh present and complete, trademarks unchanged, label where the channel needs it."""
-    return service.compliance_report(session, principal, project_id)
+    return service.compliance_report(session, principal, project_id, settings.transcreation)
 
 
 # --- segments ----------------------------------------------------------------------------------
@@ -222,10 +252,17 @@ def compliance(project_id: PathId, session: SessionDep, principal: PrincipalDep)
 
 @router.patch("/segments/{segment_id}", summary="Edit a segment's target.", responses=NOT_FOUND)
 def update_segment(
-    segment_id: PathId, body: SegmentUpdate, session: SessionDep, principal: PrincipalDep
+    segment_id: PathId,
+    body: SegmentUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> SegmentOut:
     """Set the target text; the segment becomes `translated` and is QA'd again."""
-    return SegmentOut.of(service.update_segment(session, principal, segment_id, body.target))
+    segment = service.update_segment(
+        session, principal, segment_id, body.target, settings.transcreation
+    )
+    return SegmentOut.of(segment)
 
 
 @router.post(
@@ -234,10 +271,17 @@ def update_segment(
     responses=GATE,
 )
 def change_state(
-    segment_id: PathId, body: StateChange, session: SessionDep, principal: PrincipalDep
+    segment_id: PathId,
+    body: StateChange,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> SegmentOut:
     """Move to initial/translated/reviewed/final; final needs a target and no blocking finding."""
-    return SegmentOut.of(service.change_state(session, principal, segment_id, body.state))
+    segment = service.change_state(
+        session, principal, segment_id, body.state, settings.transcreation
+    )
+    return SegmentOut.of(segment)
 
 
 @router.post(
@@ -402,12 +446,17 @@ def render_banner(
     principal: PrincipalDep,
     settings: SettingsDep,
 ) -> Response:
-    """A PNG in the template's size; headers give each language's font size."""
-    kazakh, russian = media.banner_texts(session, principal, project_id, body)
+    """A PNG in the template's size with logo, headline and CTA button; headers give font sizes."""
+    content = media.banner_texts(session, principal, project_id, body)
     config = settings.transcreation
     banner = banners.render(
-        kazakh, russian, banners.TEMPLATES[body.template], config.banner_font,
-        config.banner_bold_font,
-    )  # fmt: skip
-    headers = {f"X-Font-Px-{p.language}": str(p.font_px) for p in banner.placed}
+        content, banners.TEMPLATES[body.template], config.banner_font, config.banner_bold_font
+    )
+    headers = {
+        f"X-Font-Px-{p.language}" if p.role == "headline" else f"X-Cta-Font-Px-{p.language}": str(
+            p.font_px
+        )
+        for p in banner.placed
+        if p.language is not None
+    }
     return Response(banner.png, media_type="image/png", headers=headers)

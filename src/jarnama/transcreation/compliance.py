@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jarnama.transcreation.qa.findings import Finding, Severity
-from jarnama.transcreation.qa.labels import Channel, ad_label
+from jarnama.transcreation.qa.labels import Channel, LabelRule, ad_label, rule_for
 from jarnama.transcreation.terms import Term, find_term
 
 
@@ -35,12 +35,16 @@ class AssetText:
 
 @dataclass(frozen=True, slots=True)
 class LayoutBlock:
-    """Where one language's text sits in a bilingual layout (pixels, origin top-left)."""
+    """Where one language's text sits in a bilingual layout (pixels, origin top-left).
+
+    `role` groups the blocks compared with each other (the headlines, the CTA texts).
+    """
 
     language: str
     x: int
     y: int
     font_px: int
+    role: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,7 @@ def report(
     layout: Sequence[LayoutBlock] = (),
     trademarks: Sequence[Term] = (),
     blocking: Sequence[Finding] = (),
+    label_rule: LabelRule | None = None,
 ) -> ComplianceReport:
     """Check one asset against the language and labelling rules (PRODUCT.md, "Facts")."""
     checks: list[Check] = []
@@ -119,7 +124,7 @@ def report(
     )
     if channel is not None:
         kazakh = " ".join(t.kazakh or "" for t in texts)
-        label_findings = list(ad_label(kazakh, channel))
+        label_findings = list(ad_label(kazakh, channel, rule=label_rule))
         verdict = (
             Verdict.FAIL
             if any(f.severity is Severity.BLOCKING for f in label_findings)
@@ -128,27 +133,38 @@ def report(
             else Verdict.PASS
         )
         detail = "; ".join(f.message for f in label_findings) or (
-            "label present" if channel.needs_label else f"no label needed for {channel.value}"
+            "label present"
+            if (label_rule or rule_for(channel)).required
+            else f"no label needed for {channel.value}"
         )
         checks.append(Check("label.present", verdict, detail, LABEL_LAW))
     return ComplianceReport(tuple(checks))
 
 
 def _layout_check(layout: Sequence[LayoutBlock]) -> Check:
-    kazakh = [b for b in layout if b.language == "kk"]
-    others = [b for b in layout if b.language != "kk"]
-    if not others:
+    if not [b for b in layout if b.language != "kk"]:
         return Check("layout.kazakh_first", Verdict.PASS, "not a bilingual layout", ART_21)
-    if not kazakh:
-        return Check("layout.kazakh_first", Verdict.FAIL, "the layout has no Kazakh block", ART_6)
-    first = min(kazakh, key=lambda b: (b.y, b.x))
-    problems = [
-        f"{b.language} is placed before Kazakh" for b in others if (b.y, b.x) < (first.y, first.x)
-    ] + [
-        f"Kazakh ({first.font_px} px) is smaller than {b.language} ({b.font_px} px)"
-        for b in others
-        if b.font_px > min(k.font_px for k in kazakh)
-    ]
+    problems: list[str] = []
+    for role in dict.fromkeys(b.role for b in layout):
+        blocks = [b for b in layout if b.role == role]
+        kazakh = [b for b in blocks if b.language == "kk"]
+        others = [b for b in blocks if b.language != "kk"]
+        if not others:
+            continue
+        if not kazakh:
+            problems.append(f"the {role} has no Kazakh block")
+            continue
+        first = min(kazakh, key=lambda b: (b.y, b.x))
+        smallest = min(k.font_px for k in kazakh)
+        problems += [
+            f"{role}: {b.language} is placed before Kazakh"
+            for b in others
+            if (b.y, b.x) < (first.y, first.x)
+        ] + [
+            f"{role}: Kazakh ({smallest} px) is smaller than {b.language} ({b.font_px} px)"
+            for b in others
+            if b.font_px > smallest
+        ]
     return Check(
         "layout.kazakh_first",
         Verdict.FAIL if problems else Verdict.PASS,

@@ -33,7 +33,8 @@ class TranscreationProject(Base):
 class TranscreationAsset(Base):
     """One asset of a project (a banner, a video's script …) with its slots' length limits.
 
-    `slots` is [{"slot": "headline", "max_chars": 40}, ...] in layout order.
+    `slots` is [{"slot": "headline", "max_chars": 40}, ...] in layout order; `templates` names
+    the banner sizes it is rendered in ("728x90" …), whose boxes bound the rendered width.
     """
 
     __tablename__ = "transcreation_assets"
@@ -43,6 +44,7 @@ class TranscreationAsset(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     slots: Mapped[list[dict[str, Any]]] = mapped_column(JsonDoc)
+    templates: Mapped[list[str] | None] = mapped_column(JsonDoc, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -18,6 +18,8 @@ from jarnama.transcreation.xliff import SegmentState
 
 SourceLang = Literal["ru", "en"]
 AssetKind = Literal["banner", "video", "audio", "social_post", "print", "dooh", "search"]
+TemplateName = Literal["1920x1080", "1080x1920", "300x250", "728x90"]
+ScriptName = Literal["cyrl", "latn"]
 ID_MAX = 2**63 - 1
 
 
@@ -39,6 +41,12 @@ class AssetIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: AssetKind = "banner"
     slots: list[SlotIn] = Field(min_length=1, max_length=50)
+    templates: list[TemplateName] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Banner sizes this asset is rendered in: QA checks the headline and CTA "
+        "fit their boxes at each template's minimum font size.",
+    )
 
 
 class ProjectCreate(BaseModel):
@@ -93,11 +101,18 @@ class AssetOut(BaseModel):
     name: str
     kind: str
     slots: list[dict[str, Any]]
+    templates: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, asset: TranscreationAsset) -> AssetOut:
         """The response body of an asset row."""
-        return cls(id=asset.id, name=asset.name, kind=asset.kind, slots=asset.slots)
+        return cls(
+            id=asset.id,
+            name=asset.name,
+            kind=asset.kind,
+            slots=asset.slots,
+            templates=asset.templates or [],
+        )
 
 
 class ProjectOut(BaseModel):
@@ -264,11 +279,20 @@ class VoiceOverOut(BaseModel):
 
 
 class BannerIn(BaseModel):
-    """A bilingual banner: explicit texts, or an asset's first slot (Kazakh target, ru source)."""
+    """A bilingual banner: explicit texts, or an asset's `headline` and `cta` slots.
+
+    Kazakh targets come from the asset, Russian from its Russian targets or Russian source.
+    `logo_base64` is a PNG or JPEG (at most 1 MB) placed in the template's logo area;
+    `script: latn` writes the Kazakh in the 2021 Latin alphabet.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    template: Literal["1920x1080", "1080x1920", "300x250", "728x90"] = "300x250"
+    template: TemplateName = "300x250"
     asset_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     kazakh: str | None = Field(default=None, min_length=1, max_length=500)
     russian: str | None = Field(default=None, min_length=1, max_length=500)
+    cta_kazakh: str | None = Field(default=None, min_length=1, max_length=100)
+    cta_russian: str | None = Field(default=None, min_length=1, max_length=100)
+    logo_base64: str | None = Field(default=None, min_length=8, max_length=1_400_000)
+    script: ScriptName = "cyrl"

@@ -16,7 +16,9 @@ from jarnama.core.pagination import paginate
 from jarnama.tenancy import audit
 from jarnama.tenancy.models import AccountKind, Role
 from jarnama.tenancy.principal import Principal
-from jarnama.transcreation import compliance, repository
+from jarnama.transcreation import checking, compliance, repository
+from jarnama.transcreation.checking import ProjectChecker, project_checker
+from jarnama.transcreation.latin import Script, in_script
 from jarnama.transcreation.memory import TranslationMemory, TranslationUnit
 from jarnama.transcreation.models import (
     SegmentComment,
@@ -28,10 +30,7 @@ from jarnama.transcreation.models import (
 )
 from jarnama.transcreation.mt.factory import make_translator
 from jarnama.transcreation.pretranslate import SourceSegment, pretranslate
-from jarnama.transcreation.qa import SegmentContext, check_segment
-from jarnama.transcreation.qa.findings import Finding, Severity
-from jarnama.transcreation.qa.labels import Channel
-from jarnama.transcreation.qa.spelling import kazakh_speller
+from jarnama.transcreation.qa.findings import Severity
 from jarnama.transcreation.schemas import (
     AssetCompliance,
     AssetIn,
@@ -43,6 +42,7 @@ from jarnama.transcreation.schemas import (
     SegmentOut,
     XliffImportReport,
 )
+from jarnama.transcreation.settings import TranscreationSettings
 from jarnama.transcreation.terms import Term, TermKind
 from jarnama.transcreation.xliff import SegmentState, XliffSegment, ensure_can_finalise
 
@@ -96,7 +96,10 @@ def _add_asset(
     slots = [{"slot": s.slot, "max_chars": s.max_chars} for s in body.slots]
     if len({s.slot for s in body.slots}) != len(body.slots):
         raise InvalidInput("slot names of one asset must be unique", field="slots")
-    asset = TranscreationAsset(project_id=project.id, name=body.name, kind=body.kind, slots=slots)
+    asset = TranscreationAsset(
+        project_id=project.id, name=body.name, kind=body.kind, slots=slots,
+        templates=list(body.templates) or None,
+    )  # fmt: skip
     session.add(asset)
     session.flush()
     for position, slot in enumerate(body.slots):
@@ -199,39 +202,22 @@ def add_asset(
 # --- QA ----------------------------------------------------------------------------------------
 
 
-def _terms(session: Session, account_id: int) -> list[Term]:
-    return [
-        Term(e.source, e.kind, e.target, e.source_lang, e.target_lang, e.note)
-        for e in repository.terms(session, account_id)
-    ]
+_terms = checking.account_terms
 
 
-def _qa(
-    segment: TranscreationSegment, project: TranscreationProject, terms: Sequence[Term]
-) -> list[Finding]:
-    """The findings of one segment's target (Kazakh targets only; untranslated is blocking)."""
-    if segment.target_lang != "kk":
-        return []
-    if not (segment.target or "").strip():
-        return [Finding("kk.missing", Severity.BLOCKING, 0, 0, "no Kazakh text yet")]
-    context = SegmentContext(
-        source=segment.source,
-        source_lang=project.source_lang,
-        max_chars=segment.max_chars,
-        terms=tuple(t for t in terms if t.kind is TermKind.BRAND or t.target_lang == "kk"),
-        speller=kazakh_speller(),
-    )
-    return check_segment(segment.target or "", context)
-
-
-def run_qa(session: Session, principal: Principal, project_id: int) -> QAReport:
-    """Check every Kazakh segment and store its findings."""
+def run_qa(
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    config: TranscreationSettings | None = None,
+) -> QAReport:
+    """Check every segment (Kazakh rules, banner widths, ad labels) and store its findings."""
     project = _writable_project(session, principal, project_id)
-    terms = _terms(session, project.account_id)
+    checker = project_checker(session, project, config)
     segments = repository.segments_of(session, project.id)
     blocking = warnings = 0
     for segment in segments:
-        findings = _qa(segment, project, terms)
+        findings = checker.findings(segment)
         segment.findings = [f.as_dict() for f in findings]
         blocking += sum(f.severity is Severity.BLOCKING for f in findings)
         warnings += sum(f.severity is Severity.WARNING for f in findings)
@@ -293,14 +279,15 @@ def _remember(
 
 def _set_state(
     session: Session,
-    project: TranscreationProject,
+    checker: ProjectChecker,
     segment: TranscreationSegment,
     state: SegmentState,
 ) -> None:
+    project = checker.project
     if state is not SegmentState.INITIAL and not (segment.target or "").strip():
         raise InvalidInput(f"a {state.value} segment needs a target", field="state")
     if state is SegmentState.FINAL:
-        findings = _qa(segment, project, _terms(session, project.account_id))
+        findings = checker.findings(segment)
         segment.findings = [f.as_dict() for f in findings]
         ensure_can_finalise(str(segment.id), segment.target, findings)
         segment.state = state
@@ -316,7 +303,11 @@ def get_segment(session: Session, principal: Principal, segment_id: int) -> Tran
 
 
 def update_segment(
-    session: Session, principal: Principal, segment_id: int, target: str
+    session: Session,
+    principal: Principal,
+    segment_id: int,
+    target: str,
+    config: TranscreationSettings | None = None,
 ) -> TranscreationSegment:
     """Set a segment's target; it becomes `translated` (an edited final segment is reopened)."""
     segment, project = _segment(session, principal, segment_id)
@@ -326,7 +317,7 @@ def update_segment(
     segment.origin = "human"
     segment.state = SegmentState.TRANSLATED if target.strip() else SegmentState.INITIAL
     segment.findings = [
-        f.as_dict() for f in _qa(segment, project, _terms(session, project.account_id))
+        f.as_dict() for f in project_checker(session, project, config).findings(segment)
     ]
     session.flush()
     audit.record(
@@ -337,13 +328,17 @@ def update_segment(
 
 
 def change_state(
-    session: Session, principal: Principal, segment_id: int, state: SegmentState
+    session: Session,
+    principal: Principal,
+    segment_id: int,
+    state: SegmentState,
+    config: TranscreationSettings | None = None,
 ) -> TranscreationSegment:
     """Move a segment to another state; `final` only without blocking QA findings (409)."""
     segment, project = _segment(session, principal, segment_id)
     principal.ensure_can_write()
     before = audit.snapshot(segment)
-    _set_state(session, project, segment, state)
+    _set_state(session, project_checker(session, project, config), segment, state)
     session.flush()
     audit.record(
         session, principal, "change_state", "transcreation_segment", segment.id,
@@ -421,7 +416,7 @@ def run_pretranslation(
     )  # fmt: skip
     counts: dict[str, int] = {}
     queue: list[int] = []
-    terms = _terms(session, project.account_id)
+    checker = project_checker(session, project, settings.transcreation)
     for segment, result in zip(todo, results, strict=True):
         counts[result.origin.value] = counts.get(result.origin.value, 0) + 1
         segment.origin = result.origin.value
@@ -431,7 +426,7 @@ def run_pretranslation(
             continue
         segment.target = result.target
         segment.state = SegmentState.TRANSLATED
-        segment.findings = [f.as_dict() for f in _qa(segment, project, terms)]
+        segment.findings = [f.as_dict() for f in checker.findings(segment)]
     session.flush()
     audit.record(
         session, principal, "pretranslate", ENTITY, project.id, account_id=project.account_id,
@@ -450,19 +445,30 @@ def run_pretranslation(
 
 
 def xliff_segments(
-    session: Session, project: TranscreationProject, target_lang: str
+    session: Session,
+    project: TranscreationProject,
+    target_lang: str,
+    *,
+    script: Script = Script.CYRILLIC,
+    config: TranscreationSettings | None = None,
 ) -> list[XliffSegment]:
-    """The project's segments for one target language, through the approval gate (409)."""
-    terms = _terms(session, project.account_id)
+    """The project's segments for one target language, through the approval gate (409).
+
+    `script=latn` writes Kazakh targets in the 2021 Latin alphabet (a delivery copy).
+    """
+    checker = project_checker(session, project, config)
     out = []
     for s in repository.segments_of(session, project.id):
         if s.target_lang != target_lang:
             continue
         if s.state is SegmentState.FINAL:
-            ensure_can_finalise(str(s.id), s.target, _qa(s, project, terms))
+            ensure_can_finalise(str(s.id), s.target, checker.findings(s))
+        target = (
+            s.target if target_lang != "kk" or s.target is None else in_script(s.target, script)
+        )
         out.append(
             XliffSegment(
-                id=str(s.id), source=s.source, target=s.target, state=s.state,
+                id=str(s.id), source=s.source, target=target, state=s.state,
                 unit=f"a{s.asset_id}-{s.slot}",
                 notes=(f"max {s.max_chars} characters",) if s.max_chars else (),
             )
@@ -475,10 +481,12 @@ def import_xliff(
     principal: Principal,
     project_id: int,
     segments: Sequence[XliffSegment],
+    config: TranscreationSettings | None = None,
 ) -> XliffImportReport:
     """Take targets and states back from a CAT tool; `final` passes the approval gate."""
     project = _writable_project(session, principal, project_id)
     mine = {str(s.id): s for s in repository.segments_of(session, project.id)}
+    checker = project_checker(session, project, config)
     unknown: list[str] = []
     updated = 0
     for incoming in segments:
@@ -489,7 +497,7 @@ def import_xliff(
         if incoming.target is not None and incoming.target != segment.target:
             segment.target = incoming.target
             segment.origin = "human"
-        _set_state(session, project, segment, incoming.state)
+        _set_state(session, checker, segment, incoming.state)
         updated += 1
     session.flush()
     audit.record(
@@ -502,19 +510,27 @@ def import_xliff(
 # --- compliance --------------------------------------------------------------------------------
 
 
-def compliance_report(session: Session, principal: Principal, project_id: int) -> ComplianceOut:
+def compliance_report(
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    config: TranscreationSettings | None = None,
+) -> ComplianceOut:
     """The compliance report of every asset (Kazakh present, complete, trademarks, label)."""
     project = get_project(session, principal, project_id)
-    terms = _terms(session, project.account_id)
-    brands = [t for t in terms if t.kind is TermKind.BRAND]
+    checker = project_checker(session, project, config)
+    brands = [t for t in checker.terms if t.kind is TermKind.BRAND]
     assets, segments = project_parts(session, project)
-    channel = Channel(project.channel) if project.channel else None
+    channel = checker.channel
     out = []
     for asset in assets:
         kk = [s for s in segments if s.asset_id == asset.id and s.target_lang == "kk"]
         texts = [compliance.AssetText(s.slot, s.source, s.target) for s in kk]
-        findings = [f for s in kk for f in _qa(s, project, terms)]
-        result = compliance.report(texts, channel=channel, trademarks=brands, blocking=findings)
+        findings = [f for s in kk for f in checker.findings(s)]
+        result = compliance.report(
+            texts, channel=channel, trademarks=brands, blocking=findings,
+            label_rule=checker.label_rule(),
+        )  # fmt: skip
         out.append(
             AssetCompliance(
                 asset_id=asset.id, name=asset.name, compliant=result.compliant,

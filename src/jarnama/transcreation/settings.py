@@ -6,6 +6,19 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
+from jarnama.transcreation.qa.labels import Channel, LabelRule
+
+
+class AdLabelRule(BaseModel):
+    """One channel's ad-label rule: required or not, and how many words may precede it."""
+
+    required: bool
+    max_words_before: int | None = Field(default=None, ge=0, le=50)
+
+    def rule(self) -> LabelRule:
+        """The rule as the QA check reads it."""
+        return LabelRule(self.required, self.max_words_before)
+
 
 class TranscreationSettings(BaseModel):
     """Which MT backend pre-translates segments, and how to reach it.
@@ -35,3 +48,10 @@ class TranscreationSettings(BaseModel):
     # Banners: a font with every Kazakh letter (Debian fonts-dejavu-core).
     banner_font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     banner_bold_font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    # Per-channel overrides of the ad-label rule, e.g.
+    # JARNAMA_TRANSCREATION__AD_LABELS='{"banner": {"required": true}}'.
+    ad_labels: dict[Channel, AdLabelRule] = Field(default_factory=dict)
+
+    def label_rules(self) -> dict[str, LabelRule]:
+        """The configured overrides by channel name."""
+        return {channel.value: rule.rule() for channel, rule in self.ad_labels.items()}

@@ -83,20 +83,27 @@ def _load_spylls(prefix: Path) -> Any:
 class HunspellProgram:
     """The `hunspell` program run as an external tool (`hunspell -d kk_KZ -l`)."""
 
-    def __init__(self, dictionary: str = KAZAKH_DICTIONARY, executable: str = "hunspell") -> None:
+    def __init__(
+        self,
+        dictionary: str = KAZAKH_DICTIONARY,
+        executable: str = "hunspell",
+        personal: Path | None = None,
+    ) -> None:
         found = shutil.which(executable)
         if found is None:
             raise FileNotFoundError(f"{executable} is not installed")
         self.executable = found
         self.dictionary = dictionary
+        self.personal = personal  # a word list file read with `-p` (see qa/wordlist.py)
 
     def unknown(self, words: Iterable[str]) -> set[str]:
         """The words `hunspell -l` lists as misspelled."""
         unique = sorted(set(words))
         if not unique:
             return set()
+        extra = ["-p", str(self.personal)] if self.personal is not None else []
         result = subprocess.run(
-            [self.executable, "-d", self.dictionary, "-l", "-i", "utf-8"],
+            [self.executable, "-d", self.dictionary, *extra, "-l", "-i", "utf-8"],
             input="\n".join(unique) + "\n",
             capture_output=True,
             text=True,
