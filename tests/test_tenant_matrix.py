@@ -45,6 +45,7 @@ from tests.matrix import (
     rows_campaigns,
     rows_catalog,
     rows_creators,
+    rows_reports,
     rows_tenancy,
     rows_transcreation,
 )
@@ -57,6 +58,7 @@ CASES: list[Case] = [
     *rows_catalog.ROWS,
     *rows_campaigns.ROWS,
     *rows_creators.ROWS,
+    *rows_reports.ROWS,
     *rows_transcreation.ROWS,
 ]
 
@@ -81,6 +83,9 @@ NON_TENANT_ROUTES: dict[tuple[str, str], str] = {
     # The retailer's POS/loyalty purchases: network-level keys with the events scope only; every
     # advertiser or agency key gets 403 (tests/tracking/test_api.py).
     ("POST", "/api/v1/events/purchases"): "network-key only; advertiser keys are refused",
+    # Events of every kind, same callers (tests/tracking/test_batch_api.py); ad events name
+    # their served ad only by its signed token, never by ids from the body.
+    ("POST", "/api/v1/events/batch"): "network-key only; advertiser keys are refused",
 }
 
 

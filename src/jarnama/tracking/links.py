@@ -107,10 +107,10 @@ def track_link(
         raise
     event = ad_event(kind, claims, at=now, user_agent=user_agent)
     ((verdict, written),) = _durable(intake, [event])
-    return _bill(runtime, session, intake, token, claims, kind, verdict, written, now)
+    return bill(runtime, session, intake, token, claims, kind, verdict, written, now)
 
 
-def _bill(
+def bill(
     runtime: DecisionRuntime,
     session: Session,
     intake: EventIntake,
@@ -121,6 +121,7 @@ def _bill(
     written: ev.Event,
     now: dt.datetime,
 ) -> TrackedAdEvent:
+    """Bill a durable ad event unless it is invalid traffic (idempotent per resolved bid id)."""
     if verdict is Verdict.DUPLICATE:
         # A retry: the first copy's verdict is not kept, but a bot user agent is deterministic.
         agent = written.user_agent if isinstance(written, ev.Impression | ev.Click) else None
@@ -152,7 +153,7 @@ def track_interactions(
     ]
     results = _durable(intake, events)
     return [
-        _bill(runtime, session, intake, token, claim, kind, verdict, written, now)
+        bill(runtime, session, intake, token, claim, kind, verdict, written, now)
         for (_, kind, token), claim, (verdict, written) in zip(
             interactions, claims, results, strict=True
         )

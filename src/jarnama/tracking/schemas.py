@@ -35,22 +35,35 @@ class PurchaseBatchResult(BaseModel):
     errors: list[LineError]
 
 
-def _inline(node: Any, components: dict[str, Any]) -> Any:
+class EventBatchResult(BaseModel):
+    """What happened to a batch of events: counts, and one error per refused event."""
+
+    accepted: int = Field(description="New events, durable before this answer.")
+    duplicates: int = Field(description="Events whose kind and id were already received.")
+    rejected: int = Field(description="Events refused; see `errors`.")
+    invalid: int = Field(
+        description="Accepted events marked invalid traffic: kept and counted, never billed."
+    )
+    lines: int = Field(description="Purchase lines accepted.")
+    errors: list[LineError]
+
+
+def inline_refs(node: Any, components: dict[str, Any]) -> Any:
     """A JSON schema with every `$ref` to a component replaced by the component itself."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
-            return _inline(components[ref.rsplit("/", 1)[-1]], components)
-        return {key: _inline(value, components) for key, value in node.items()}
+            return inline_refs(components[ref.rsplit("/", 1)[-1]], components)
+        return {key: inline_refs(value, components) for key, value in node.items()}
     if isinstance(node, list):
-        return [_inline(item, components) for item in node]
+        return [inline_refs(item, components) for item in node]
     return node
 
 
 def purchase_batch_schema() -> dict[str, Any]:
     """The OpenAPI schema of the batch body (generated from the msgspec event model)."""
     (purchase,), components = msgspec.json.schema_components([Purchase])
-    item = _inline(purchase, components)
+    item = inline_refs(purchase, components)
     item["properties"].pop("ivt", None)
     # The tag may be omitted: everything in this batch is a purchase.
     item["required"] = [name for name in item.get("required", []) if name != "kind"]
