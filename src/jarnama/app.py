@@ -78,6 +78,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from jarnama.creators.jobs import periodic_jobs
         from jarnama.decisioning.runtime import serving_runtime
+        from jarnama.measurement.jobs import report_worker
 
         # The background snapshot poll and the creator jobs run only on an engine the app
         # owns: tests pass a factory bound to their one connection, and call them by hand.
@@ -86,6 +87,7 @@ def create_app(
                 app.state, settings, sessions, metrics.registry, background=engine is not None
             ),
             periodic_jobs(settings, sessions, background=engine is not None),
+            report_worker(app.state, settings, sessions, background=engine is not None),
         ):
             yield
         intake = getattr(app.state, "event_intake", None)  # opened on first use
@@ -133,6 +135,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.creators.api import router as creators_router
     from jarnama.decisioning.api import router as decisioning_router
     from jarnama.exchange.api import router as exchange_router
+    from jarnama.measurement.api import router as reports_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
     from jarnama.tracking.api import router as tracking_events_router
@@ -147,6 +150,7 @@ def _domain_routers() -> list[APIRouter]:
         catalog_router,
         exchange_router,
         tracking_events_router,
+        reports_router,
         creators_router,
         transcreation_router,
     ]

@@ -21,6 +21,7 @@ from jarnama.tenancy.principal import Principal
 from tests import factories
 from tests.factories import Caller
 from tests.matrix.world_creators import CreatorWorld, build_creators
+from tests.matrix.world_reports import ReportsWorld, build_reports
 from tests.matrix.world_transcreation import TranscreationWorld, build_transcreation
 from tests.tenancy.helpers import PASSWORD
 
@@ -78,6 +79,7 @@ class World:
     restricted: dict[tuple[Role, str], Caller] = field(default_factory=dict)
     creators: CreatorWorld | None = None  # the creator exchange's objects (world_creators.py)
     transcreation: TranscreationWorld | None = None  # the studio's (world_transcreation.py)
+    reports: ReportsWorld | None = None  # report jobs (world_reports.py)
 
     def tenant_of(self, role: Role) -> Tenant:
         """The tenant whose data a role acts on in (b): a creator its studio, others `home`."""
@@ -227,4 +229,5 @@ def build_world(session: Session) -> World:
         restricted=restricted,
         creators=creator_world,
         transcreation=build_transcreation(session, OPERATOR, home.account_id, foreign.account_id),
+        reports=build_reports(session, OPERATOR, home.account_id, foreign.account_id),
     )
