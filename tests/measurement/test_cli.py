@@ -40,3 +40,18 @@ def test_report_prints_a_table_and_writes_parquet(runner: CliRunner, tmp_path: P
     assert pq.read_table(target).column_names[0] == "day"
     backwards = runner.invoke(app, ["report", "show", "--from", "2026-02-02", "--to", "2026-02-01"])
     assert backwards.exit_code != 0
+
+
+def test_report_chart_writes_a_png(runner: CliRunner, tmp_path: Path) -> None:
+    from PIL import Image
+
+    target = tmp_path / "spend.png"
+    span = ["--from", START.isoformat(), "--to", END.isoformat()]
+    drawn = runner.invoke(
+        app, ["report", "chart", *span, "--account", "1000", "--out", str(target)]
+    )
+    assert drawn.exit_code == 0, drawn.output
+    assert "written to" in drawn.output
+    with Image.open(target) as image:
+        assert image.format == "PNG"
+        assert image.size == (1000, 480)

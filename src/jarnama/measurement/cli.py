@@ -55,3 +55,80 @@ def show(
     for row in table.to_pylist():
         shown.add_row(*("" if v is None else str(v) for v in row.values()))
     out.print(shown)
+
+
+def _accounts(account: list[int] | None) -> frozenset[int] | None:
+    return frozenset(account) if account else None
+
+
+@report_app.command("chart")
+def chart(
+    start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, inclusive.")],
+    output: Annotated[Path, typer.Option("--out", help="The PNG file to write.")],
+    account: Annotated[
+        list[int] | None, typer.Option(help="Only this account's campaigns (repeatable).")
+    ] = None,
+    campaign: Annotated[
+        list[int] | None, typer.Option(help="Only this campaign (repeatable).")
+    ] = None,
+) -> None:
+    """Draw spend against attributed sales per day as a PNG (from the local analytics store)."""
+    from jarnama.measurement.charts import daily_series, render_chart
+    from jarnama.measurement.reports import ReportFilters
+
+    out = Console(soft_wrap=True)
+    first, last = _day(start), _day(end)
+    if last < first:
+        raise typer.BadParameter("--to is before --from")
+    store = AnalyticsStore(load_settings().measurement.store_dir)
+    filters = ReportFilters(campaign_ids=frozenset(campaign) if campaign else None)
+    table = run_report(store, Dimension.DAY, first, last, _accounts(account), filters)
+    who = "accounts " + ", ".join(map(str, account)) if account else "the network"
+    if campaign:
+        who += ", campaign " + ", ".join(map(str, campaign))
+    title = f"Spend and attributed sales, {who}, {first} – {last}"
+    output.write_bytes(render_chart(daily_series(table, first, last), title))
+    out.print(f"chart of {(last - first).days + 1} days written to {output}")
+
+
+@report_app.command("refresh")
+def refresh_store(
+    start: Annotated[str, typer.Option("--from", help="First day to re-attribute.")],
+    end: Annotated[str, typer.Option("--to", help="Last day, inclusive.")],
+) -> None:
+    """Load new events, export the product list and re-attribute the days (what jobs do first)."""
+    from jarnama.core.db import make_engine, make_sessionmaker
+    from jarnama.measurement.pipeline import refresh, store_lock
+
+    out = Console(soft_wrap=True)
+    first, last = _day(start), _day(end)
+    if last < first:
+        raise typer.BadParameter("--to is before --from")
+    settings = load_settings()
+    store = AnalyticsStore(settings.measurement.store_dir)
+    engine = make_engine(settings.database.url)
+    try:
+        with make_sessionmaker(engine)() as session, store_lock(store):
+            done = refresh(session, settings, store, first, last)
+    finally:
+        engine.dispose()
+    out.print(
+        f"{done.records} log records loaded, {done.products} products exported, "
+        f"{done.credited} purchase lines credited"
+    )
+
+
+@report_app.command("run-jobs")
+def run_jobs() -> None:
+    """Run every queued report job now, in this process (servers do it in the background)."""
+    from jarnama.core.db import make_engine, make_sessionmaker
+    from jarnama.measurement.jobs import run_pending
+
+    settings = load_settings()
+    engine = make_engine(settings.database.url)
+    try:
+        ran = run_pending(make_sessionmaker(engine), settings)
+    finally:
+        engine.dispose()
+    Console(soft_wrap=True).print(f"{ran} report jobs run")
