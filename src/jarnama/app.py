@@ -136,6 +136,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.decisioning.api import router as decisioning_router
     from jarnama.exchange.api import router as exchange_router
     from jarnama.measurement.api import router as reports_router
+    from jarnama.measurement.rules_api import router as measurement_router
     from jarnama.money.api import router as money_router
     from jarnama.tenancy.api import router as tenancy_router
     from jarnama.tracking.api import router as tracking_events_router
@@ -151,6 +152,7 @@ def _domain_routers() -> list[APIRouter]:
         exchange_router,
         tracking_events_router,
         reports_router,
+        measurement_router,
         creators_router,
         transcreation_router,
     ]

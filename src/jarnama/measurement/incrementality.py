@@ -21,9 +21,32 @@ _SCALE = Decimal(2**64)
 
 
 def in_holdout(campaign_id: int, user_id: str, share: Decimal = DEFAULT_HOLDOUT) -> bool:
-    """Whether a user is in a campaign's holdout (stable, about `share` of all users)."""
+    """Whether a user is in a campaign's holdout (stable, about `share` of all users).
+
+    The decision path's `ghosts.HoldoutPolicy` makes the same split in integer arithmetic.
+    """
     digest = hashlib.sha256(f"{campaign_id}:{user_id}".encode()).digest()
     return Decimal(int.from_bytes(digest[:8], "big")) / _SCALE < share
+
+
+def cuped(outcomes: Sequence[Decimal], pre: Sequence[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """CUPED (Deng et al. 2013): outcomes minus theta times the centred pre-period value.
+
+    theta = cov(Y, X) / var(X) over both groups pooled, so the adjustment is the same for
+    treated and control users and the difference of means stays unbiased; 0 when X is flat.
+    Returns the adjusted outcomes and theta.
+    """
+    n = len(outcomes)
+    if n < 2 or n != len(pre):
+        return list(outcomes), Decimal(0)
+    mean_y = sum(outcomes, start=Decimal(0)) / n
+    mean_x = sum(pre, start=Decimal(0)) / n
+    var_x = sum(((x - mean_x) ** 2 for x in pre), start=Decimal(0))
+    if var_x == 0:
+        return list(outcomes), Decimal(0)
+    cov = sum(((x - mean_x) * (y - mean_y) for x, y in zip(pre, outcomes, strict=True)), Decimal(0))
+    theta = cov / var_x
+    return [y - theta * (x - mean_x) for y, x in zip(outcomes, pre, strict=True)], theta
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +76,10 @@ class Lift:
     incremental_roas: Interval | None  # incremental sales per tiyn spent (None without spend)
 
 
-def _mean_var(values: Sequence[int]) -> tuple[Decimal, Decimal]:
+Values = Sequence[int] | Sequence[Decimal]
+
+
+def _mean_var(values: Values) -> tuple[Decimal, Decimal]:
     n = len(values)
     mean = Decimal(sum(values)) / n
     if n < 2:
@@ -66,7 +92,7 @@ def _around(estimate: Decimal, se: Decimal) -> Interval:
     return Interval(estimate, estimate - Z95 * se, estimate + Z95 * se)
 
 
-def estimate_lift(exposed: Sequence[int], control: Sequence[int], spend_tiyn: Decimal) -> Lift:
+def estimate_lift(exposed: Values, control: Values, spend_tiyn: Decimal) -> Lift:
     """Lift and incremental ROAS from per-user sales of exposed and ghosted (control) users."""
     if not exposed or not control:
         raise ValueError("both groups need at least one user")
