@@ -4,7 +4,8 @@ Debian's hunspell-kk dictionary lacks brand names, many product terms and the lo
 Kazakh ads use every day («кэшбэк», «промокод», «онлайн»). Without a word list correct ad
 text would raise spelling findings on them. The list is the shipped `AD_LOANWORDS`, the
 curated ad vocabulary, and the account's termbase (sources and Kazakh targets); a listed word
-is also accepted with a Kazakh ending of up to `MAX_ENDING` letters («брендтің», «Дастарханда»).
+is also accepted with Kazakh endings: plural, possessive and case, in that order («брендтің»,
+«Дастарханда», «смартфондарыңызға»), but not with a stray letter («жеңілдіктт»).
 `write_personal_dictionary` writes the same list for `hunspell -p`.
 """
 
@@ -15,7 +16,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from jarnama.transcreation.kazakh import KAZAKH_CYRILLIC
 from jarnama.transcreation.qa.lexicon import ad_words
 from jarnama.transcreation.qa.spelling import Speller
 from jarnama.transcreation.terms import Term
@@ -29,9 +29,15 @@ AD_LOANWORDS = frozenset(
     бургер латте капучино смузи йогурт чипсы Kaspi QR
     """.split()
 )
-# Kazakh case and possessive endings run to about six letters («-ларымызда» is longer but rare).
-MAX_ENDING = 6
 MIN_STEM = 4
+# Kazakh inflection after a stem: plural, then possessive, then case (all variants of harmony).
+_PLURAL = "лар|лер|дар|дер|тар|тер"
+_POSSESSIVE = "ымыз|іміз|мыз|міз|ыңыз|іңіз|ңыз|ңіз|ым|ім|м|ың|ің|ң|сы|сі|ы|і"
+_CASE = (
+    "ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|на|не|а|е|ны|ні|ды|ді|ты|ті|н|"
+    "нда|нде|да|де|та|те|нан|нен|дан|ден|тан|тен|мен|бен|пен|ша|ше"
+)
+ENDING_RE = re.compile(f"(?:{_PLURAL})?(?:{_POSSESSIVE})?(?:{_CASE})?")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -54,15 +60,14 @@ class ProjectWordList:
         self._stems = frozenset(w for w in self.words if len(w) >= MIN_STEM)
 
     def accepts(self, word: str) -> bool:
-        """True for a listed word, or a listed stem followed by a short Kazakh ending."""
+        """True for a listed word, or a listed stem followed by Kazakh inflectional endings."""
         lower = word.lower()
         if lower in self.words:
             return True
-        for cut in range(max(MIN_STEM, len(lower) - MAX_ENDING), len(lower)):
-            ending = lower[cut:]
-            if lower[:cut] in self._stems and all(c in KAZAKH_CYRILLIC for c in ending):
-                return True
-        return False
+        return any(
+            lower[:cut] in self._stems and ENDING_RE.fullmatch(lower[cut:]) is not None
+            for cut in range(MIN_STEM, len(lower))
+        )
 
     def unknown(self, words: Iterable[str]) -> set[str]:
         """The words neither the list nor the dictionary knows."""
