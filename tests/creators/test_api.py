@@ -198,6 +198,7 @@ def test_creators_see_only_their_own_data(client: TestClient, http: Http) -> Non
     for path in (
         f"/balances/{other}",
         f"/statements/{other}?month=2026-01",
+        f"/statements/{other}/csv?month=2026-01",
         f"/tax-summary/{other}?year=2026",
         f"/participations/{http.part['id']}",
     ):

@@ -122,7 +122,7 @@ def test_a_decline_needs_the_hold_and_carries_reason_text_and_evidence(
 
 
 def test_refunds_reverse_also_after_payout_and_carry_over(session: Session, ex: Exchange) -> None:
-    from jarnama.creators import payouts
+    from jarnama.creators import payouts, statements
     from tests.creators.helpers import ADMIN
 
     fund(session, ex, 100_000)
@@ -139,7 +139,7 @@ def test_refunds_reverse_also_after_payout_and_carry_over(session: Session, ex: 
     assert ledger.escrow(session, ex.advertiser_id) == (100_000 - 2_000 + 500) * T
     assert ledger_repository.total_of_entries(session) == 0
     month = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=5))).strftime("%Y-%m")
-    statement = payouts.statement(session, ADMIN, ex.settings, ex.creator_id, month)
+    statement = statements.statement(session, ADMIN, ex.settings, ex.creator_id, month)
     assert statement.closing_tiyn == -450 * T
     assert statement.refunds_tiyn == -450 * T
     assert statement.paid_out_tiyn == 1_800 * T

@@ -154,11 +154,14 @@ ROWS: list[Case] = [
         "GET", f"{BASE}/balances/{{account_id}}", Kind.ONE, EVERYONE,
         params=lambda w, t: {"account_id": t.account_id},
     ),
-    Case(
-        "GET", f"{BASE}/statements/{{creator_account_id}}", Kind.ONE, CREATOR_SIDE,
-        params=_studio_creator, query=lambda w, t: {"month": "2026-01"},
-        owns_none=ADVERTISER_MEMBERS,
-    ),
+    *[
+        Case(
+            "GET", f"{BASE}/statements/{{creator_account_id}}{suffix}", Kind.ONE, CREATOR_SIDE,
+            params=_studio_creator, query=lambda w, t: {"month": "2026-01"},
+            owns_none=ADVERTISER_MEMBERS,
+        )
+        for suffix in ("", "/csv")
+    ],
     Case(
         "GET", f"{BASE}/tax-summary/{{creator_account_id}}", Kind.ONE, CREATOR_SIDE,
         params=_studio_creator, query=lambda w, t: {"year": 2026},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from jarnama.creators.models import (
@@ -127,6 +127,43 @@ def gross_income(session: Session, creator_id: int, since: dt.datetime, until: d
         )
     )
     return int(session.scalar(stmt) or 0)
+
+
+def creator_postings(
+    session: Session, creator_id: int, since: dt.datetime, until: dt.datetime
+) -> list[tuple[LedgerTransaction, int, int]]:
+    """A creator's postings in [since, until), oldest first: each transaction with its sums on
+    the creator's balance (CREATOR_PAYABLE) and on the tax withheld for it (TAX_PAYABLE)."""
+    payable = func.sum(
+        case((LedgerEntry.book == Book.CREATOR_PAYABLE, LedgerEntry.amount_tiyn), else_=0)
+    )
+    tax = func.sum(case((LedgerEntry.book == Book.TAX_PAYABLE, LedgerEntry.amount_tiyn), else_=0))
+    sums = (
+        select(LedgerEntry.transaction_id, payable.label("payable"), tax.label("tax"))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(
+            LedgerEntry.account_id == creator_id,
+            LedgerEntry.book.in_([Book.CREATOR_PAYABLE, Book.TAX_PAYABLE]),
+            LedgerTransaction.at >= since,
+            LedgerTransaction.at < until,
+        )
+        .group_by(LedgerEntry.transaction_id)
+        .subquery()
+    )
+    stmt = (
+        select(LedgerTransaction, sums.c.payable, sums.c.tax)
+        .join(sums, sums.c.transaction_id == LedgerTransaction.id)
+        .order_by(LedgerTransaction.at, LedgerTransaction.id)
+    )
+    return [(t, int(p or 0), int(x or 0)) for t, p, x in session.execute(stmt).all()]
+
+
+def batches(session: Session, batch_ids: Iterable[int]) -> dict[int, PayoutBatch]:
+    """Payout batches by id."""
+    ids = sorted(set(batch_ids))
+    if not ids:
+        return {}
+    return {b.id: b for b in session.scalars(select(PayoutBatch).where(PayoutBatch.id.in_(ids)))}
 
 
 # --- payouts and posts -----------------------------------------------------------------------

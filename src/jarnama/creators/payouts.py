@@ -27,7 +27,6 @@ from jarnama.creators.schemas import (
     DepositIn,
     PayoutBatchOut,
     PayoutOut,
-    StatementOut,
     TaxSummaryOut,
     TaxWarningOut,
 )
@@ -72,47 +71,6 @@ def balance(session: Session, principal: Principal, account_id: int) -> BalanceO
         escrow_tiyn=ledger_repository.balance(session, Book.ESCROW, account_id),
         creator_payable_tiyn=ledger_repository.balance(session, Book.CREATOR_PAYABLE, account_id),
         tax_withheld_tiyn=ledger_repository.balance(session, Book.TAX_PAYABLE, account_id),
-    )
-
-
-def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """An Almaty calendar month 'YYYY-MM' as UTC instants [start, end)."""
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        start = dt.datetime(year, number, 1, tzinfo=ALMATY)
-    except ValueError as exc:
-        raise InvalidInput("month is YYYY-MM", field="month") from exc
-    end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ALMATY)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
-def statement(
-    session: Session, principal: Principal, settings: Settings, creator_id: int, month: str
-) -> StatementOut:
-    """A creator's month: opening balance, net earnings, refunds, payouts, closing balance."""
-    principal.ensure_can_read()
-    principal.ensure_access(creator_id, "creator")
-    start, end = _month_bounds(month)
-    before = ledger_repository.entry_sums(session, Book.CREATOR_PAYABLE, creator_id, until=start)
-    during = ledger_repository.entry_sums(
-        session, Book.CREATOR_PAYABLE, creator_id, since=start, until=end
-    )
-    tax = ledger_repository.entry_sums(
-        session, Book.TAX_PAYABLE, creator_id, since=start, until=end
-    )
-    opening = sum(before.values())
-    closing = opening + sum(during.values())
-    return StatementOut(
-        creator_account_id=creator_id,
-        month=month,
-        opening_tiyn=opening,
-        earned_net_tiyn=during.get("approval", 0),
-        refunds_tiyn=during.get("refund", 0),
-        paid_out_tiyn=-during.get("payout", 0),
-        closing_tiyn=closing,
-        tax_withheld_tiyn=sum(tax.values()),
-        payable_now=closing >= settings.creators.min_payout_tiyn,
-        minimum_payout_tiyn=settings.creators.min_payout_tiyn,
     )
 
 

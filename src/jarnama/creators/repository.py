@@ -383,6 +383,32 @@ def approved_unbatched(session: Session, creator_id: int) -> list[Conversion]:
     )
 
 
+def conversions_by_id(session: Session, ids: Iterable[int]) -> dict[int, Conversion]:
+    """Conversions by id."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {c.id: c for c in session.scalars(select(Conversion).where(Conversion.id.in_(wanted)))}
+
+
+def declined_between(
+    session: Session, creator_id: int, since: dt.datetime, until: dt.datetime
+) -> list[Conversion]:
+    """A creator's conversions declined in [since, until), oldest decision first."""
+    return list(
+        session.scalars(
+            select(Conversion)
+            .where(
+                Conversion.creator_account_id == creator_id,
+                Conversion.status == ConversionStatus.DECLINED,
+                Conversion.decided_at >= since,
+                Conversion.decided_at < until,
+            )
+            .order_by(Conversion.decided_at, Conversion.id)
+        ).all()
+    )
+
+
 def conversions_in_batch(session: Session, batch_id: int) -> list[Conversion]:
     """The conversions a payout batch pays."""
     return list(

@@ -504,21 +504,6 @@ class BalanceOut(BaseModel):
     tax_withheld_tiyn: int
 
 
-class StatementOut(BaseModel):
-    """A creator's monthly statement (Almaty calendar month)."""
-
-    creator_account_id: int
-    month: str
-    opening_tiyn: int
-    earned_net_tiyn: int
-    refunds_tiyn: int
-    paid_out_tiyn: int
-    closing_tiyn: int
-    tax_withheld_tiyn: int
-    payable_now: bool
-    minimum_payout_tiyn: int
-
-
 class PayoutOut(BaseModel):
     """One line of a payout batch."""
 

@@ -11,6 +11,7 @@ from jarnama.creators import (
     disputes,
     lifecycle,
     payouts,
+    statements,
 )
 from jarnama.creators.routes.common import (
     CONFLICT,
@@ -22,9 +23,9 @@ from jarnama.creators.schemas import (
     DepositIn,
     JobReport,
     PayoutBatchOut,
-    StatementOut,
     TaxSummaryOut,
 )
+from jarnama.creators.statement_schemas import StatementOut
 from jarnama.creators.taxes import tax_table
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep
 from jarnama.tenancy import audit
@@ -53,9 +54,12 @@ def get_balance(account_id: PathId, session: SessionDep, principal: PrincipalDep
     return payouts.balance(session, principal, account_id)
 
 
+Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
 @router.get(
     "/statements/{creator_account_id}",
-    summary="A creator's monthly statement.",
+    summary="A creator's monthly statement with every line.",
     responses=NOT_FOUND,
 )
 def get_statement(
@@ -63,10 +67,33 @@ def get_statement(
     session: SessionDep,
     principal: PrincipalDep,
     settings: SettingsDep,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    month: Month,
 ) -> StatementOut:
-    """Opening balance, net earnings, refunds, payouts and closing balance of a month."""
-    return payouts.statement(session, principal, settings, creator_account_id, month)
+    """Opening balance; earnings, refunds, payouts and declines line by line; closing balance."""
+    return statements.statement(session, principal, settings, creator_account_id, month)
+
+
+@router.get(
+    "/statements/{creator_account_id}/csv",
+    summary="A creator's monthly statement as CSV.",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The CSV."}, **NOT_FOUND},
+)
+def get_statement_csv(
+    creator_account_id: PathId,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    month: Month,
+) -> PlainTextResponse:
+    """An opening row, one row per line with the running balance, a closing row; in tenge."""
+    out = statements.statement(session, principal, settings, creator_account_id, month)
+    name = f"statement-{creator_account_id}-{month}.csv"
+    return PlainTextResponse(
+        statements.statement_csv(out),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get(
