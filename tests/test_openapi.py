@@ -35,6 +35,9 @@ def test_management_api_is_versioned(app: FastAPI) -> None:
     # Drop-in compatibility endpoints keep their vendor's own paths on purpose: Topsort's
     # /v2/auctions and /v2/events (jarnama.topsort), so a storefront only changes its base URL.
     drop_in = {"/v2/auctions", "/v2/events"}
+    # Prebid Server's OpenRTB endpoint, for DOOH supply that already speaks OpenRTB 2.6
+    # (jarnama.exchange.player_api).
+    drop_in.add("/openrtb2/auction")
     # Tracking links are printed into pages and apps and must never change: the impression
     # pixel and click redirect of a signed resolved bid id (jarnama.decisioning.api).
     tracking = {"/t/i/{token}", "/t/c/{token}"}

@@ -78,6 +78,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from jarnama.creators.jobs import periodic_jobs
         from jarnama.decisioning.runtime import serving_runtime
+        from jarnama.exchange.runtime import exchange_runtime
         from jarnama.measurement.jobs import report_worker
 
         # The background snapshot poll and the creator jobs run only on an engine the app
@@ -88,6 +89,7 @@ def create_app(
             ),
             periodic_jobs(settings, sessions, background=engine is not None),
             report_worker(app.state, settings, sessions, background=engine is not None),
+            exchange_runtime(app.state, settings, metrics.registry),
         ):
             yield
         intake = getattr(app.state, "event_intake", None)  # opened on first use
@@ -125,6 +127,11 @@ def create_app(
     from jarnama.topsort.api import router as topsort_router
 
     app.include_router(topsort_router)  # /v2/auctions, /v2/events: Topsort's own paths
+    from jarnama.exchange.player_api import inbound_router as openrtb_router
+    from jarnama.exchange.player_api import router as player_router
+
+    app.include_router(player_router, prefix="/api/v1")  # player tokens: no management router
+    app.include_router(openrtb_router)  # /openrtb2/auction: Prebid Server's own path
     return app
 
 
@@ -135,6 +142,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.creators.api import router as creators_router
     from jarnama.decisioning.api import router as decisioning_router
     from jarnama.exchange.api import router as exchange_router
+    from jarnama.exchange.api_ops import router as exchange_ops_router
     from jarnama.measurement.api import router as reports_router
     from jarnama.measurement.rules_api import router as measurement_router
     from jarnama.money.api import router as money_router
@@ -150,6 +158,7 @@ def _domain_routers() -> list[APIRouter]:
         campaigns_router,
         catalog_router,
         exchange_router,
+        exchange_ops_router,
         tracking_events_router,
         reports_router,
         measurement_router,

@@ -6,6 +6,7 @@ from jarnama.core.db import Base
 from jarnama.creators import models as creators_models
 from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
+from jarnama.exchange import player_models as exchange_player_models
 from jarnama.exchange import ops_models as exchange_ops_models
 from jarnama.measurement import models as measurement_models
 from jarnama.measurement import tables as measurement_tables
@@ -20,6 +21,7 @@ __all__ = [
     "creators_models",
     "decisioning_models",
     "exchange_models",
+    "exchange_player_models",
     "exchange_ops_models",
     "measurement_models",
     "measurement_tables",

@@ -107,10 +107,27 @@ ROUTES: list[Route] = [
     Route("POST", f"{P}/deals", "write", lambda o: f"{P}/deals", _deal_body, 201),
     Route("GET", f"{P}/deals", "list", lambda o: f"{P}/deals"),
     Route("GET", f"{P}/deals/{{deal_id}}", "one", lambda o: f"{P}/deals/{o.deal_id}"),
+    Route(
+        "POST",
+        f"{P}/screens/{{screen_id}}/player-tokens",
+        "write",
+        lambda o: f"{P}/screens/{o.screen_id}/player-tokens",
+        lambda w, o: {"name": "matrix player"},
+        201,
+    ),
 ]
 # Reference data every authenticated caller but a creator may read (no tenant owns it).
 SHARED_ROUTES = {("GET", f"{P}/venue-types")}
-EXCHANGE_ROUTES = {(r.method, r.path) for r in ROUTES} | SHARED_ROUTES
+# The player API is a serving path (the `auctions` scope or a screen's player token, not
+# read/manage): its tenant isolation — 404 for another owner's screens and leases, and for a
+# player token on another screen — is proven in tests/exchange/test_player.py.
+PLAYER_ROUTES = {
+    ("POST", f"{P}/player/ads"),
+    ("GET", f"{P}/player/leases/{{lease_id}}"),
+    ("POST", f"{P}/player/leases/{{lease_id}}/proof"),
+    ("POST", f"{P}/player/leases/{{lease_id}}/release"),
+}
+EXCHANGE_ROUTES = {(r.method, r.path) for r in ROUTES} | SHARED_ROUTES | PLAYER_ROUTES
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep
-from jarnama.exchange import service
+from jarnama.exchange import player, service
+from jarnama.exchange.player_schemas import PlayerTokenCreate, PlayerTokenOut
 from jarnama.exchange.schemas import (
     DealCreate,
     DealOut,
@@ -105,6 +106,19 @@ def update_screen(
 ) -> ScreenOut:
     """Change the fields sent (active=false takes the screen off sale)."""
     return ScreenOut.of(service.update_screen(session, principal, screen_id, body))
+
+
+@router.post(
+    "/screens/{screen_id}/player-tokens",
+    status_code=201,
+    summary="Issue a player token for one screen (shown once).",
+    responses=NOT_FOUND,
+)
+def create_player_token(
+    screen_id: PathId, session: SessionDep, principal: PrincipalDep, body: PlayerTokenCreate
+) -> PlayerTokenOut:
+    """Issue a credential the screen's player uses for the player API of this screen only."""
+    return player.issue_player_token(session, principal, screen_id, body)
 
 
 # --- groups --------------------------------------------------------------------------------

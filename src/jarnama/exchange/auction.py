@@ -39,6 +39,7 @@ class Loss(enum.IntEnum):
 
     WON = 0
     INTERNAL_ERROR = 1
+    EXPIRED = 2  # "Impression Opportunity Expired": the won slot was released, never played
     INVALID_BID_RESPONSE = 3
     INVALID_DEAL_ID = 4
     INVALID_ADVERTISER_DOMAIN = 6

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -41,6 +42,7 @@ class NoticeSender:
         timeout_ms: int = 2_000,
         workers: int = 4,
         max_queue: int = 100_000,
+        on_result: Callable[[str, str], None] | None = None,
     ) -> None:
         self.client = client
         self.attempts = attempts
@@ -50,6 +52,8 @@ class NoticeSender:
         self._queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue(max_queue)
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []
+        # Called with (kind, outcome) per notice: "delivered", "failed" or "dropped" (metrics).
+        self._on_result = on_result or (lambda kind, outcome: None)
 
     def start(self) -> None:
         """Start the worker tasks (inside a running event loop)."""
@@ -62,6 +66,8 @@ class NoticeSender:
             self._queue.put_nowait((url, kind, bidder))
         except asyncio.QueueFull:
             self.stats.dropped += 1
+            self._on_result(kind, "dropped")
+            log.warning("notice dropped: queue full", extra={"kind": kind, "bidder": bidder})
             return
         self.stats.queued += 1
         self.stats.by_kind[kind] = self.stats.by_kind.get(kind, 0) + 1
@@ -85,6 +91,15 @@ class NoticeSender:
             url, kind, bidder = await self._queue.get()
             try:
                 await self._deliver(url, kind, bidder)
+            except Exception as exc:
+                # A DSP's malformed URL (httpx.InvalidURL is no HTTPError) must not kill the
+                # worker: the notice is counted as failed and the worker goes on.
+                self.stats.failed += 1
+                self._on_result(kind, "failed")
+                log.warning(
+                    "notice failed",
+                    extra={"kind": kind, "bidder": bidder, "problem": type(exc).__name__},
+                )
             finally:
                 self._queue.task_done()
 
@@ -94,6 +109,7 @@ class NoticeSender:
                 response = await self.client.get(url, timeout=self.timeout)
                 if response.status_code < 500:
                     self.stats.delivered += 1
+                    self._on_result(kind, "delivered")
                     return
                 problem = f"HTTP {response.status_code}"
             except httpx.HTTPError as exc:
@@ -102,4 +118,5 @@ class NoticeSender:
                 self.stats.retried += 1
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
         self.stats.failed += 1
+        self._on_result(kind, "failed")
         log.warning("notice failed", extra={"kind": kind, "bidder": bidder, "problem": problem})

@@ -35,3 +35,10 @@ class ExchangeSettings(BaseModel):
     notice_timeout_ms: int = Field(default=2_000, ge=10, le=60_000)
     # Inbound OpenRTB requests larger than this answer 413 (a DOOH request is ~2 KB).
     max_request_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
+    notice_workers: int = Field(default=4, ge=1, le=64)
+    # Player API: how far ahead a player may ask for a slot, and how long after the slot ends
+    # its lease still takes a proof of play (players buffer proofs while offline).
+    player_max_ahead_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    lease_grace_seconds: int = Field(default=900, ge=0, le=7 * 86_400)
+    # A play shown less than this (percent of its duration) is recorded but not billed.
+    min_percent_billable: Decimal = Field(default=Decimal(100), ge=0, le=100, decimal_places=2)
