@@ -45,6 +45,7 @@ from tests.matrix import (
     rows_campaigns,
     rows_catalog,
     rows_creators,
+    rows_measurement,
     rows_reports,
     rows_tenancy,
     rows_transcreation,
@@ -59,6 +60,7 @@ CASES: list[Case] = [
     *rows_campaigns.ROWS,
     *rows_creators.ROWS,
     *rows_reports.ROWS,
+    *rows_measurement.ROWS,
     *rows_transcreation.ROWS,
 ]
 
@@ -120,6 +122,8 @@ def built(
         database={"url": f"sqlite:///{tmp_path_factory.mktemp('matrix') / Path('unused.db')}"},
         auth={"secret_key": "test-secret"},
         log_json=False,
+        events={"log_dir": str(tmp_path_factory.mktemp("matrix-events"))},
+        measurement={"store_dir": str(tmp_path_factory.mktemp("matrix-analytics"))},
     )
     with engine.connect() as conn:
         outer = conn.begin()

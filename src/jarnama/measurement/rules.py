@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jarnama.campaigns.access import ensure_not_creator
 from jarnama.campaigns.models import AdGroup, Campaign
 from jarnama.core.errors import InvalidInput, NotFound
 from jarnama.core.time import utcnow
@@ -202,6 +203,7 @@ def run_recomputes(
 
 def campaign_for(session: Session, principal: Principal, campaign_id: int) -> Campaign:
     """The campaign if the caller may see it; 404 otherwise (another tenant's too)."""
+    ensure_not_creator(principal)
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or not principal.can_access(campaign.account_id):
         raise NotFound("campaign not found")
