@@ -140,3 +140,32 @@ def test_redis_store_keeps_serving_on_stale_state_when_redis_fails() -> None:
     assert dead.budget_exhausted(1, NOON.date()) is False
     assert dead.pass_rate(1) == 1.0
     assert dead.frequency("shopper", NOON) == {}
+
+
+def test_an_impression_counts_once_per_bid(store: StateStore) -> None:
+    assert store.record_impression("shopper-1", 5, NOON, bid_id="rb-1")
+    assert not store.record_impression("shopper-1", 5, NOON, bid_id="rb-1")
+    assert store.record_impression("shopper-1", 5, NOON, bid_id="rb-2")
+    assert dict(store.frequency("shopper-1", NOON)) == {5: (2, 2)}
+
+
+def test_a_reconciled_charge_is_added_once_and_never_refused(store: StateStore) -> None:
+    campaign = BudgetLimits(21, daily_budget_tiyn=100)
+    assert store.charge("rb-1", campaign, 100_000, NOON).charged
+    # The ledger took this one while the store was down: it is billed, so it is added.
+    applied = store.apply_charge("rb-2", campaign, 50_000, NOON)
+    assert (applied.status, applied.daily_spent_mtiyn) == (ChargeStatus.CHARGED, 150_000)
+    assert store.apply_charge("rb-2", campaign, 50_000, NOON).status is ChargeStatus.DUPLICATE
+    assert store.spends([21, 22], NOON)[21].total_mtiyn == 150_000
+    assert store.spends([21, 22], NOON)[22].total_mtiyn == 0
+    assert store.budget_exhausted(21, NOON.date())
+
+
+def test_pacing_rates_of_a_day_are_stored_for_serving_and_the_next_step(
+    store: StateStore,
+) -> None:
+    day = NOON.date()
+    store.set_pass_rates({1: 0.25, 2: 3.0}, day)
+    assert store.day_pass_rates(day) == {1: 0.25, 2: 1.0}
+    assert store.day_pass_rates(day + dt.timedelta(days=1)) == {}
+    assert (store.pass_rate(1), store.pass_rate(2)) == (0.25, 1.0)

@@ -46,3 +46,16 @@ class SpendEntry(Base):
     business_day: Mapped[dt.date] = mapped_column(Date)
     event_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingSpend(Base):
+    """A ledger row whose charge has not reached the shared state store yet.
+
+    Written beside the ledger row when a billable event arrives while Redis is down (the
+    charge is kept, not lost), deleted once reconciliation added it to the shared spend.
+    """
+
+    __tablename__ = "spend_pending"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("spend_ledger.id"), primary_key=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -112,32 +112,38 @@ class PacingController:
         self._step = step
         self._initial = initial_rate
         self._min = min_rate
-        self._rates: dict[int, tuple[dt.date, float]] = {}
 
     def target_share(self, instant: dt.datetime) -> float:
         """The share of a daily allowance the curve expects spent by this instant."""
         return self.curve[minute_of_day(instant)]
 
     def step(self, now: dt.datetime, campaigns: Iterable[CompiledCampaign]) -> list[PacingDecision]:
-        """Update and store the pass-through rate of every campaign (call once a minute)."""
+        """Update and store the pass-through rate of every campaign (call once a minute).
+
+        Spend and the previous rates come from the state store, not this process's memory: with
+        Redis every process reads the same totals, and whichever process steps (one per
+        interval, `StateStore.lead_pacing`) continues from the rates the last step stored.
+        """
         day = business_day(now)
         share = self.target_share(now)
+        served = list(campaigns)
+        spends = self._state.spends([c.id for c in served], now)
+        previous = self._state.day_pass_rates(day)  # empty on a new Almaty day: start again
         decisions: list[PacingDecision] = []
-        for campaign in campaigns:
-            spend = self._state.spend(campaign.id, now)
+        rates: dict[int, float] = {}
+        for campaign in served:
+            spend = spends[campaign.id]
             allowance = daily_allowance_mtiyn(campaign, spend.total_mtiyn - spend.daily_mtiyn, day)
             if not campaign.even_pacing or allowance is None:
                 rate = 1.0
                 target = allowance or 0
             else:
-                last_day, rate = self._rates.get(campaign.id, (day, self._initial))
-                if last_day != day:
-                    rate = self._initial
+                rate = previous.get(campaign.id, self._initial)
                 target = int(allowance * share)
                 rate = next_pass_rate(
                     rate, spend.daily_mtiyn, target, step=self._step, floor=self._min
                 )
-            self._rates[campaign.id] = (day, rate)
-            self._state.set_pass_rate(campaign.id, rate)
+            rates[campaign.id] = rate
             decisions.append(PacingDecision(campaign.id, spend.daily_mtiyn, target, rate))
+        self._state.set_pass_rates(rates, day)
         return decisions

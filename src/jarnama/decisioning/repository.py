@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import Row, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from jarnama.campaigns.models import Campaign
@@ -24,7 +24,8 @@ from jarnama.catalog.models import (
     ProductStock,
     Store,
 )
-from jarnama.decisioning.models import SpendEntry
+from jarnama.decisioning.models import PendingSpend, SpendEntry
+from jarnama.decisioning.state import CampaignSpend, LedgerSpend
 
 
 def categories(session: Session) -> list[Row[Any]]:
@@ -176,3 +177,63 @@ def spend_entries(session: Session, campaign_id: int) -> list[SpendEntry]:
             select(SpendEntry).where(SpendEntry.campaign_id == campaign_id).order_by(SpendEntry.id)
         )
     )
+
+
+def ledger_spend(session: Session, day: dt.date) -> LedgerSpend:
+    """Every campaign's ledger spend (on `day`, in total) with its budgets, and the bid ids of
+    ledger rows still waiting to reach the shared state (to restore a flushed Redis)."""
+    today = func.sum(case((SpendEntry.business_day == day, SpendEntry.amount_mtiyn), else_=0))
+    rows = session.execute(
+        select(
+            SpendEntry.campaign_id,
+            today,
+            func.sum(SpendEntry.amount_mtiyn),
+            Campaign.daily_budget_tiyn,
+            Campaign.total_budget_tiyn,
+        )
+        .join(Campaign, Campaign.id == SpendEntry.campaign_id)
+        .group_by(SpendEntry.campaign_id, Campaign.daily_budget_tiyn, Campaign.total_budget_tiyn)
+    )
+    campaigns = [
+        CampaignSpend(int(c), int(d or 0), int(t or 0), daily_budget, total_budget)
+        for c, d, t, daily_budget, total_budget in rows
+    ]
+    pending = session.scalars(
+        select(SpendEntry.bid_id).join(PendingSpend, PendingSpend.entry_id == SpendEntry.id)
+    )
+    return LedgerSpend(campaigns, list(pending))
+
+
+def campaign_spend(session: Session, campaign_id: int, day: dt.date) -> tuple[int, int]:
+    """One campaign's ledger spend in milli-tiyn: (on `day`, in total)."""
+    today = func.sum(case((SpendEntry.business_day == day, SpendEntry.amount_mtiyn), else_=0))
+    row = session.execute(
+        select(today, func.sum(SpendEntry.amount_mtiyn)).where(
+            SpendEntry.campaign_id == campaign_id
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def add_pending(session: Session, entry: SpendEntry) -> None:
+    """Mark a ledger row as not yet in the shared state store."""
+    session.add(PendingSpend(entry_id=entry.id))
+    session.flush()
+
+
+def pending_spend(session: Session, limit: int) -> list[SpendEntry]:
+    """Ledger rows waiting to reach the shared state, oldest first (at most `limit`)."""
+    return list(
+        session.scalars(
+            select(SpendEntry)
+            .join(PendingSpend, PendingSpend.entry_id == SpendEntry.id)
+            .order_by(SpendEntry.id)
+            .limit(limit)
+        )
+    )
+
+
+def clear_pending(session: Session, entry_ids: list[int]) -> None:
+    """Forget that these ledger rows wait for the shared state (they reached it)."""
+    if entry_ids:
+        session.execute(delete(PendingSpend).where(PendingSpend.entry_id.in_(entry_ids)))

@@ -21,12 +21,13 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
+import redis
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.orm import Session, sessionmaker
 
 from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
-from jarnama.decisioning import repository
+from jarnama.decisioning import ledger, repository
 from jarnama.decisioning.compiler import ServingNetwork, compile_network, empty_network, fingerprint
 from jarnama.decisioning.eligibility import warm
 from jarnama.decisioning.messages import AuctionDeps
@@ -161,7 +162,9 @@ class DecisionRuntime:
         state: StateStore
         if settings.redis_url:
             state = RedisStateStore.from_url(
-                settings.redis_url, prefix=settings.decisioning.redis_prefix
+                settings.redis_url,
+                prefix=settings.decisioning.redis_prefix,
+                spend_loader=ledger.spend_loader(session_factory),
             )
         else:
             state = InProcessStateStore()
@@ -189,10 +192,29 @@ class DecisionRuntime:
         return True
 
     def pace(self, now: dt.datetime | None = None) -> None:
-        """Update every served campaign's pacing rate and teach the ranker the new counts."""
-        self.pacing.step(now or utcnow(), self.network.snapshot.campaigns.values())
+        """Update every served campaign's pacing rate and teach the ranker the new counts.
+
+        With Redis one process per interval steps the rates (a shared lease), from the shared
+        spend and the rates the previous step stored; the others read the rates it wrote.
+        """
+        lease = self.settings.decisioning.pacing_seconds * 0.9
+        if self.state.lead_pacing(lease):
+            self.pacing.step(now or utcnow(), self.network.snapshot.campaigns.values())
         self._last_pacing = time.monotonic()
         self.flush_engagement()
+
+    def keep_ledger_and_state_together(self, now: dt.datetime | None = None) -> int:
+        """Reload spend into a state store that lost it, then add pending ledger rows to it;
+        the number of rows reconciled (the background tick calls this each poll)."""
+        try:
+            self.state.ensure_loaded(business_day(now or utcnow()))
+        except redis.RedisError as exc:
+            log.warning("shared state unavailable, reconciliation waits: %s", exc)
+            return 0
+        with self.session_factory() as session:
+            done = ledger.reconcile(self.state, session)
+            session.commit()
+        return done
 
     def record_engagement(self, count: EngagementCount) -> None:
         """Buffer an impression or click count for the ranker (learned at the next `pace`)."""
@@ -225,6 +247,10 @@ class DecisionRuntime:
         except Exception:
             log.exception("snapshot refresh failed; serving the previous one")
         self.ghosts.flush()  # those no decision route flushed (e.g. Topsort's)
+        try:
+            self.keep_ledger_and_state_together()
+        except Exception:
+            log.exception("spend reload or reconciliation failed; retrying at the next tick")
         if time.monotonic() - self._last_pacing >= decisioning.pacing_seconds:
             try:
                 self.pace()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from jarnama.core.errors import InvalidInput, JarnamaError
 from jarnama.core.time import business_day, utcnow
-from jarnama.decisioning import repository
+from jarnama.decisioning import ledger, repository
 from jarnama.decisioning.auction import decide as run_auction
 from jarnama.decisioning.messages import (
     DecisionRequest,
@@ -337,9 +337,15 @@ def _record(
 ) -> EventOutcome:
     network = runtime.network
     if kind is EventKind.IMPRESSION and runtime.first_impression(claims.bid_id):
+        # The local check spares a round trip for a reloaded pixel; the store counts each
+        # bid's impression once over every process (Redis), so caps are never counted twice.
+        first = True
         if claims.user_id:
-            runtime.state.record_impression(claims.user_id, claims.campaign_id, now)
-        runtime.record_engagement(_engagement(network, claims, impressions=1))
+            first = runtime.state.record_impression(
+                claims.user_id, claims.campaign_id, now, bid_id=claims.bid_id
+            )
+        if first:
+            runtime.record_engagement(_engagement(network, claims, impressions=1))
     elif kind is EventKind.CLICK:
         runtime.record_engagement(_engagement(network, claims, clicks=1))
 
@@ -368,7 +374,7 @@ def _record(
         ChargeStatus.TOTAL_BUDGET_EXHAUSTED,
     ):
         return outcome(EventStatus.BUDGET_EXHAUSTED)
-    if not result.charged:
+    if not result.charged and result.status is not ChargeStatus.UNAVAILABLE:
         return outcome(EventStatus.UNAVAILABLE)
     entry = SpendEntry(
         bid_id=claims.bid_id,
@@ -386,7 +392,15 @@ def _record(
     )
     try:
         with session.begin_nested():
-            repository.add_spend(session, entry)
+            if result.status is ChargeStatus.UNAVAILABLE:
+                # The state store is down: the charge is not lost. The ledger row is written
+                # (budget checked on the ledger's sums) and marked pending; the runtime's
+                # background tick adds it to the shared spend once Redis answers again.
+                held = ledger.record_without_state(session, entry, campaign)
+                if held is not ChargeStatus.CHARGED:
+                    return outcome(EventStatus.BUDGET_EXHAUSTED)
+            else:
+                repository.add_spend(session, entry)
     except IntegrityError:
         # Another process wrote this bid first (the in-process store does not share ids).
         return outcome(EventStatus.DUPLICATE)

@@ -18,8 +18,8 @@ import datetime as dt
 import enum
 import hashlib
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from jarnama.core.time import business_day
@@ -90,6 +90,26 @@ class Spend:
     total_mtiyn: int
 
 
+@dataclass(frozen=True, slots=True)
+class CampaignSpend:
+    """One campaign's spend from the ledger (milli-tiyn) with its budgets (tiyn), for a restore."""
+
+    campaign_id: int
+    daily_mtiyn: int
+    total_mtiyn: int
+    daily_budget_tiyn: int | None = None
+    total_budget_tiyn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSpend:
+    """What the spend ledger says on one Almaty day: per-campaign spend, and the bid ids it
+    holds that never reached the shared state (so a restore counts them once, not twice)."""
+
+    campaigns: list[CampaignSpend] = field(default_factory=list)
+    pending_bid_ids: list[str] = field(default_factory=list)
+
+
 class ServingState(Protocol):
     """What the auction reads per request; every call is cheap (local memory)."""
 
@@ -123,8 +143,37 @@ class StateStore(ServingState, Protocol):
         """Store the pacing pass-through probability for a campaign."""
         ...
 
-    def record_impression(self, user_id: str, campaign_id: int, at: dt.datetime) -> None:
-        """Count an impression toward the user's daily and weekly frequency caps."""
+    def record_impression(
+        self, user_id: str, campaign_id: int, at: dt.datetime, bid_id: str | None = None
+    ) -> bool:
+        """Count an impression toward the user's caps, once per `bid_id` across processes;
+        False when that bid's impression was counted before."""
+        ...
+
+    def apply_charge(
+        self, resolved_bid_id: str, campaign: Budgeted, amount_mtiyn: int, at: dt.datetime
+    ) -> ChargeResult:
+        """Add a charge the ledger already holds (reconciliation): once per bid, no refusal."""
+        ...
+
+    def spends(self, campaign_ids: Iterable[int], at: dt.datetime) -> dict[int, Spend]:
+        """Several campaigns' spend on the Almaty day of `at` and in total (one round trip)."""
+        ...
+
+    def day_pass_rates(self, day: dt.date) -> dict[int, float]:
+        """The pacing rates stored for an Almaty day (shared by every process)."""
+        ...
+
+    def set_pass_rates(self, rates: Mapping[int, float], day: dt.date) -> None:
+        """Store a pacing step's rates, for serving and as that day's controller state."""
+        ...
+
+    def lead_pacing(self, seconds: float) -> bool:
+        """Whether this process runs the pacing step now (at most one per `seconds` overall)."""
+        ...
+
+    def ensure_loaded(self, day: dt.date) -> bool:
+        """Reload spend from the ledger if the shared state lost it; True if it reloaded."""
         ...
 
 
@@ -157,6 +206,8 @@ class InProcessStateStore:
         self._rates: dict[int, float] = {}
         self._freq_day: dict[tuple[str, dt.date], dict[int, int]] = {}
         self._freq_week: dict[tuple[str, str], dict[int, int]] = {}
+        self._impressions: dict[str, dt.date] = {}
+        self._day_rates: dict[dt.date, dict[int, float]] = {}
         self._latest_day: dt.date | None = None
 
     def charge(
@@ -191,10 +242,60 @@ class InProcessStateStore:
                 self._exhausted_total.add(campaign.id)
             return ChargeResult(ChargeStatus.CHARGED, daily, total)
 
+    def apply_charge(
+        self, resolved_bid_id: str, campaign: Budgeted, amount_mtiyn: int, at: dt.datetime
+    ) -> ChargeResult:
+        """Add a charge the ledger already holds (reconciliation): once per bid, no refusal."""
+        day = business_day(at)
+        with self._lock:
+            self._roll(day)
+            daily = self._daily.get((campaign.id, day), 0)
+            total = self._total.get(campaign.id, 0)
+            if resolved_bid_id in self._charged or amount_mtiyn <= 0:
+                return ChargeResult(ChargeStatus.DUPLICATE, daily, total)
+            daily += amount_mtiyn
+            total += amount_mtiyn
+            self._daily[(campaign.id, day)] = daily
+            self._total[campaign.id] = total
+            self._charged[resolved_bid_id] = day
+            daily_limit = _limit_mtiyn(campaign.daily_budget_tiyn)
+            total_limit = _limit_mtiyn(campaign.total_budget_tiyn)
+            if daily_limit is not None and daily >= daily_limit:
+                self._exhausted_daily.setdefault(day, set()).add(campaign.id)
+            if total_limit is not None and total >= total_limit:
+                self._exhausted_total.add(campaign.id)
+            return ChargeResult(ChargeStatus.CHARGED, daily, total)
+
     def spend(self, campaign_id: int, at: dt.datetime) -> Spend:
         """The campaign's spend on the Almaty day of `at` and in total."""
         day = business_day(at)
         return Spend(self._daily.get((campaign_id, day), 0), self._total.get(campaign_id, 0))
+
+    def spends(self, campaign_ids: Iterable[int], at: dt.datetime) -> dict[int, Spend]:
+        """Several campaigns' spend on the Almaty day of `at` and in total."""
+        return {c: self.spend(c, at) for c in campaign_ids}
+
+    def day_pass_rates(self, day: dt.date) -> dict[int, float]:
+        """The pacing rates stored for an Almaty day."""
+        return dict(self._day_rates.get(day, {}))
+
+    def set_pass_rates(self, rates: Mapping[int, float], day: dt.date) -> None:
+        """Store a pacing step's rates (clamped to [0, 1]) for serving and for that day."""
+        clamped = {c: min(1.0, max(0.0, r)) for c, r in rates.items()}
+        with self._lock:
+            self._rates.update(clamped)
+            stored = self._day_rates.setdefault(day, {})
+            stored.update(clamped)
+            for old in [d for d in self._day_rates if d < day - dt.timedelta(days=1)]:
+                del self._day_rates[old]
+
+    def lead_pacing(self, seconds: float) -> bool:
+        """One process: it always leads."""
+        return True
+
+    def ensure_loaded(self, day: dt.date) -> bool:
+        """Nothing to reload: the runtime seeds this store from the ledger when it starts."""
+        return False
 
     def budget_exhausted(self, campaign_id: int, day: dt.date) -> bool:
         """Whether the campaign reached its daily budget on `day` or its total budget."""
@@ -211,16 +312,23 @@ class InProcessStateStore:
         """Store the pacing pass-through probability, clamped to [0, 1]."""
         self._rates[campaign_id] = min(1.0, max(0.0, rate))
 
-    def record_impression(self, user_id: str, campaign_id: int, at: dt.datetime) -> None:
-        """Count an impression toward the user's daily and weekly frequency caps."""
+    def record_impression(
+        self, user_id: str, campaign_id: int, at: dt.datetime, bid_id: str | None = None
+    ) -> bool:
+        """Count an impression toward the user's caps, once per `bid_id`."""
         day = business_day(at)
         user = user_key(user_id)
         with self._lock:
             self._roll(day)
+            if bid_id is not None:
+                if bid_id in self._impressions:
+                    return False
+                self._impressions[bid_id] = day
             per_day = self._freq_day.setdefault((user, day), {})
             per_day[campaign_id] = per_day.get(campaign_id, 0) + 1
             per_week = self._freq_week.setdefault((user, iso_week(day)), {})
             per_week[campaign_id] = per_week.get(campaign_id, 0) + 1
+            return True
 
     def frequency(self, user_id: str, at: dt.datetime) -> Mapping[int, tuple[int, int]]:
         """Impressions this user saw per campaign: (this Almaty day, this ISO week)."""
@@ -242,6 +350,7 @@ class InProcessStateStore:
         self._daily = {k: v for k, v in self._daily.items() if k[1] >= yesterday}
         self._exhausted_daily = {k: v for k, v in self._exhausted_daily.items() if k >= yesterday}
         self._charged = {k: v for k, v in self._charged.items() if v >= week_floor}
+        self._impressions = {k: v for k, v in self._impressions.items() if v >= week_floor}
         self._freq_day = {k: v for k, v in self._freq_day.items() if k[1] >= yesterday}
         weeks = {iso_week(day), iso_week(yesterday)}
         self._freq_week = {k: v for k, v in self._freq_week.items() if k[1] in weeks}
