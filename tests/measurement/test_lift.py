@@ -77,7 +77,9 @@ def _simulate(root: Path, seed: int, users: int, lift: float) -> AnalyticsStore:
     """Shoppers with their own buying propensity (seen in the pre-period too); exposure adds
     `lift` to the chance of one target purchase after it. Held-out users get a ghost."""
     rng = random.Random(seed)
-    impressions, ghosts, lines = [], [], []
+    impressions: list[dict[str, Any]] = []
+    ghosts: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for n in range(users):
         user = f"s{seed}-{n}"
         propensity = rng.choice((0.02, 0.05, 0.3))
