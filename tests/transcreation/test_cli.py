@@ -172,3 +172,44 @@ def test_unknown_project_and_language_exit_2(database: str, tmp_path: Path) -> N
     )
     assert result.exit_code == 2
     assert not (tmp_path / "x.xlf").exists()
+
+
+def test_qa_checks_the_ad_label_of_a_channel(tmp_path: Path) -> None:
+    lines = _write(tmp_path / "post.txt", ["Жарнама. Food Master айраны әр дүкенде!"])
+    assert (
+        runner.invoke(app, ["transcreate", "qa", str(lines), "--channel", "creator_post"]).exit_code
+        == 0
+    )
+    unlabelled = _write(tmp_path / "bare.txt", ["Food Master айраны әр дүкенде!"])
+    result = runner.invoke(
+        app,
+        ["transcreate", "qa", str(unlabelled), "--channel", "creator_post"],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 1, result.output
+    assert "kk.ad-label" in result.output
+    assert runner.invoke(app, ["transcreate", "qa", str(unlabelled)]).exit_code == 0
+    bad = runner.invoke(app, ["transcreate", "qa", str(unlabelled), "--channel", "billboard"])
+    assert bad.exit_code == 2
+
+
+def test_latin_transliterates_a_file(tmp_path: Path) -> None:
+    source = _write(tmp_path / "kk.txt", ["Қазақстан шоколады", "Ұлттық Әлем"])
+    result = runner.invoke(app, ["transcreate", "latin", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["Qazaqstan şokolady", "Ūlttyq Älem"]
+    out = tmp_path / "latin.txt"
+    result = runner.invoke(app, ["transcreate", "latin", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "Qazaqstan şokolady\nŪlttyq Älem\n"
+    assert runner.invoke(app, ["transcreate", "latin", str(tmp_path / "none.txt")]).exit_code == 2
+
+
+def test_export_xliff_in_latin(database: str, tmp_path: Path) -> None:
+    demo_id, _ = _seed(database)
+    out = tmp_path / "latin.xlf"
+    result = runner.invoke(app, ["transcreate", "export-xliff", str(demo_id), str(out), "--latin"])
+    assert result.exit_code == 0, result.output
+    source_lang, target_lang, segments = read_xliff(out.read_bytes())
+    assert (source_lang, target_lang) == ("ru", "kk-Latn")
+    assert segments[2].target == "Qazır satyp alyñyz"

@@ -161,6 +161,28 @@ def test_none_backend_uses_tm_and_queues_the_rest() -> None:
     ]
 
 
+def test_mt_runs_in_batches_and_reports_progress(server: tuple[str, Recorder]) -> None:
+    url, recorder = server
+    memory = TranslationMemory([TranslationUnit("Купить сейчас", "Қазір сатып алыңыз")])
+    segments = [SourceSegment("tm", "Купить сейчас")] + [
+        SourceSegment(f"s{i}", source)
+        for i, source in enumerate(
+            ["Скидка 20% на все товары", "Свежее молоко каждый день",
+             "Скачайте приложение Magnum"]
+        )
+    ]  # fmt: skip
+    before = len(recorder.requests)
+    progress: list[int] = []
+    with _client(url) as client:
+        results = pretranslate(
+            segments, memory, [], client, on_progress=progress.append, batch_size=2
+        )
+    assert progress == [1, 2, 1]  # the TM hit, then two MT requests of 2 and 1 segments
+    assert len(recorder.requests) - before == 2
+    assert [r.origin for r in results] == [Origin.TM, Origin.MT, Origin.MT, Origin.MT]
+    assert results[3].target == "Magnum қосымшасын жүктеп алыңыз"
+
+
 def test_nllb_is_not_imported_until_used(tmp_path: Path) -> None:
     assert "ctranslate2" not in sys.modules
     with pytest.raises(MTError, match=r"model\.bin is missing"):

@@ -1,8 +1,9 @@
-"""`jarnama transcreate qa FILE`, `pretranslate PROJECT_ID` and `export-xliff PROJECT_ID OUT`.
+"""`jarnama transcreate qa FILE`, `latin FILE`, `pretranslate PROJECT_ID`, `export-xliff …`.
 
-`qa` reads files only. The other two work on the configured database (`JARNAMA_DATABASE__URL`)
-as the trusted operator `cli` (a network admin), in one transaction each. Exit status: 1 when QA
-finds blocking problems or the approval gate refuses an export, 2 for unusable input.
+`qa` and `latin` read files only. The other two work on the configured database
+(`JARNAMA_DATABASE__URL`) as the trusted operator `cli` (a network admin), in one transaction
+each; `pretranslate` shows a progress bar that moves per TM hit and per MT batch. Exit status:
+1 when QA finds blocking problems or the approval gate refuses an export, 2 for unusable input.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from jarnama.core.errors import Conflict, JarnamaError
 from jarnama.tenancy.models import Role, Scope
 from jarnama.tenancy.principal import Principal
 from jarnama.transcreation import service, xliff
+from jarnama.transcreation.latin import Script, language_tag, to_latin
 from jarnama.transcreation.qa import SegmentContext, check_segment
 from jarnama.transcreation.qa.findings import Finding, Severity
+from jarnama.transcreation.qa.labels import Channel
 from jarnama.transcreation.qa.spelling import kazakh_speller
 
 CLI_ACTOR = "cli"
@@ -111,6 +114,14 @@ def qa(
     max_chars: Annotated[
         int | None, typer.Option("--max-chars", min=1, help="Length limit of every line.")
     ] = None,
+    channel: Annotated[
+        Channel | None,
+        typer.Option(
+            "--channel",
+            help="Check each line as the text of an ad on this channel (e.g. creator_post "
+            "lines must open with «Жарнама»).",
+        ),
+    ] = None,
 ) -> None:
     """Check every Kazakh line of FILE; exit 1 when any finding is blocking."""
     if not file.is_file():
@@ -137,7 +148,7 @@ def qa(
             if target.strip():
                 checked += 1
                 context = SegmentContext(
-                    source=original or None, max_chars=max_chars, speller=speller
+                    source=original or None, max_chars=max_chars, speller=speller, channel=channel
                 )
                 results += [(number, target, f) for f in check_segment(target, context)]
             bar.advance(task)
@@ -181,8 +192,13 @@ def pretranslate(
         _, segments = service.project_parts(session, project)
         todo = sum(1 for s in segments if s.state is xliff.SegmentState.INITIAL and not s.target)
         task = bar.add_task(f"pre-translating project {project.id}", total=todo)
-        report = service.run_pretranslation(session, cli_principal(), settings, project.id)
-        bar.update(task, completed=todo)
+        report = service.run_pretranslation(
+            session,
+            cli_principal(),
+            settings,
+            project.id,
+            on_progress=lambda done: bar.advance(task, done),
+        )
     table = Table(title=f"project {report.project_id} pre-translated with {report.backend}")
     table.add_column("origin")
     table.add_column("segments", justify="right")
@@ -203,9 +219,14 @@ def export_xliff(
     target_lang: Annotated[
         str, typer.Option("--target-lang", help="Which target language to export (kk or ru).")
     ] = "kk",
+    latin: Annotated[
+        bool,
+        typer.Option("--latin", help="Kazakh targets in the 2021 Latin alphabet (kk-Latn)."),
+    ] = False,
 ) -> None:
     """Write a project's segments as XLIFF 2.1 (refused while a final segment has blocking QA)."""
-    with _database() as (_settings, session):
+    script = Script.LATIN if latin else Script.CYRILLIC
+    with _database() as (settings, session):
         project = service.get_project(session, cli_principal(), project_id)
         if target_lang not in project.target_langs:
             err.print(
@@ -213,12 +234,34 @@ def export_xliff(
                 highlight=False,
             )
             raise typer.Exit(2)
-        segments = service.xliff_segments(session, project, target_lang)
+        segments = service.xliff_segments(
+            session, project, target_lang, script=script, config=settings.transcreation
+        )
         data = xliff.write_xliff(
             segments,
             source_lang=project.source_lang,
-            target_lang=target_lang,
+            target_lang=language_tag(target_lang, script),
             file_id=f"p{project.id}",
         )
     out_file.write_bytes(data)
     out.print(f"{len(segments)} segment(s) of project {project_id} written to {out_file}")
+
+
+@transcreate_app.command("latin")
+def latin(
+    file: Annotated[Path, typer.Argument(help="Kazakh Cyrillic text (UTF-8).")],
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", dir_okay=False, help="Write here instead of standard output."),
+    ] = None,
+) -> None:
+    """Transliterate FILE to the 2021 Kazakh Latin alphabet (Қазақстан → Qazaqstan)."""
+    if not file.is_file():
+        err.print(f"[red]error:[/red] no file {file}", highlight=False)
+        raise typer.Exit(2)
+    text = to_latin("\n".join(_lines(file)))
+    if out_file is None:
+        out.print(text, markup=False, highlight=False)
+        return
+    out_file.write_text(text + "\n", encoding="utf-8")
+    err.print(f"written to {out_file}", highlight=False)

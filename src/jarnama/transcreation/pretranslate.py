@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from jarnama.transcreation.memory import (
@@ -19,6 +19,9 @@ from jarnama.transcreation.terms import Term, terms_in
 PROMPT_MATCH_FLOOR = 75
 # A match whose only difference is numbers is reused with the numbers substituted.
 ADAPTED_FLOOR = 95
+# Segments per MT request: a local model answers 16 ad lines in a few seconds, and the
+# progress bar moves once per request.
+MT_BATCH = 16
 
 
 class Origin(enum.StrEnum):
@@ -60,8 +63,14 @@ def pretranslate(
     memory: TranslationMemory,
     terms: Sequence[Term],
     translator: MachineTranslator,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = MT_BATCH,
 ) -> list[Pretranslation]:
-    """Fill each segment from the TM (≥100, or ≥95 differing only in numbers), else MT."""
+    """Fill each segment from the TM (≥100, or ≥95 differing only in numbers), else MT.
+
+    MT runs in batches of `batch_size`; `on_progress(n)` is called as n more segments are done.
+    """
+    advance = on_progress or (lambda _done: None)
     results: dict[str, Pretranslation] = {}
     for_mt: list[tuple[SourceSegment, MTSegment, tuple[Match, ...]]] = []
     for segment in segments:
@@ -79,6 +88,7 @@ def pretranslate(
             results[segment.id] = Pretranslation(
                 segment.id, best.unit.target, Origin.TM, best.score, matches
             )
+            advance(1)
             continue
         if best is not None and best.score >= ADAPTED_FLOOR:
             adapted = adapt_numbers(segment.source, best.unit)
@@ -86,6 +96,7 @@ def pretranslate(
                 results[segment.id] = Pretranslation(
                     segment.id, adapted, Origin.TM_ADAPTED, best.score, matches
                 )
+                advance(1)
                 continue
         applicable = tuple(
             t
@@ -104,10 +115,12 @@ def pretranslate(
             matches=hints,
         )
         for_mt.append((segment, request, matches))
-    if for_mt:
-        targets = translator.translate([request for _, request, _ in for_mt])
-        for (segment, _request, matches), target in zip(for_mt, targets, strict=True):
+    for first in range(0, len(for_mt), max(1, batch_size)):
+        batch = for_mt[first : first + max(1, batch_size)]
+        targets = translator.translate([request for _, request, _ in batch])
+        for (segment, _request, matches), target in zip(batch, targets, strict=True):
             score = matches[0].score if matches else None
             origin = Origin.MT if target is not None else Origin.HUMAN
             results[segment.id] = Pretranslation(segment.id, target, origin, score, matches)
+        advance(len(batch))
     return [results[segment.id] for segment in segments]

@@ -6,7 +6,7 @@ to advertiser accounts: another tenant's project answers 404; analysts only read
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -386,9 +386,16 @@ def memory_of(session: Session, account_id: int) -> TranslationMemory:
 
 
 def run_pretranslation(
-    session: Session, principal: Principal, settings: Settings, project_id: int
+    session: Session,
+    principal: Principal,
+    settings: Settings,
+    project_id: int,
+    on_progress: Callable[[int], None] | None = None,
 ) -> PretranslateReport:
-    """Fill initial segments from the TM, then the configured MT backend; the rest await people."""
+    """Fill initial segments from the TM, then the configured MT backend; the rest await people.
+
+    `on_progress(n)` is called as n more segments are done (the CLI's progress bar).
+    """
     project = _writable_project(session, principal, project_id)
     segments = repository.segments_of(session, project.id)
     todo = [s for s in segments if s.state is SegmentState.INITIAL and not s.target]
@@ -413,6 +420,7 @@ def run_pretranslation(
         memory_of(session, project.account_id),
         _terms(session, project.account_id),
         translator,
+        on_progress,
     )  # fmt: skip
     counts: dict[str, int] = {}
     queue: list[int] = []
