@@ -99,6 +99,9 @@ def _print_examples(settings: Settings, seeded: DemoNetwork) -> None:
         seeded.candidate_skus,
         transcreation_project_id=seeded.transcreation_project_id,
     )
+    from jarnama.demo.shoppers import report_examples
+
+    examples += report_examples(seeded.advertiser_key, seeded.advertiser_name)
     for example in examples:
         console.print(f"# {example.title}", style="dim", markup=False)
         console.print(example.curl(settings.base_url), markup=False)
@@ -160,6 +163,7 @@ def demo(
     from jarnama.core.errors import Conflict
     from jarnama.core.migrate import upgrade
     from jarnama.demo.seed import seed_demo
+    from jarnama.demo.shoppers import demo_measurement_settings, seed_shoppers
 
     settings = settings_or_exit()
     updates: dict[str, object] = {}
@@ -170,6 +174,8 @@ def demo(
     url = demo_database_url(settings)
     updates["database"] = settings.database.model_copy(update={"url": url})
     settings = settings.model_copy(update=updates)
+    # Events, analytics store and report files of this run only, under ./var/demo.
+    settings = demo_measurement_settings(settings)
 
     started = time.perf_counter()
     _fresh_database(url, reset)
@@ -182,6 +188,11 @@ def demo(
             transaction(make_sessionmaker(engine)) as session,
         ):
             seeded = seed_demo(session, settings, products=products, seed=seed)
+        with (
+            console.status("simulating shoppers and attributing their purchases …"),
+            transaction(make_sessionmaker(engine)) as session,
+        ):
+            shopping = seed_shoppers(session, settings, seed=seed)
     except Conflict as exc:
         console.print(f"[red]{exc.message}[/] (pass --reset to drop the tables first)")
         raise typer.Exit(1) from exc
@@ -189,6 +200,7 @@ def demo(
         engine.dispose()
     seeded.timings["migrate"] = migrated
     _print_summary(settings, url, seeded, time.perf_counter() - started)
+    console.print(shopping.summary())
     if not serve:
         _print_examples(settings, seeded)
         return

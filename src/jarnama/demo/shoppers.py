@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
+import time
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +32,10 @@ from jarnama.campaigns.models import (
 )
 from jarnama.catalog.models import Placement, Product
 from jarnama.config import Settings
+from jarnama.core.time import utcnow
+from jarnama.demo.examples import ApiExample
+from jarnama.measurement.pipeline import Refresh, refresh, store_lock
+from jarnama.measurement.store import AnalyticsStore
 from jarnama.tracking import events as ev
 from jarnama.tracking.service import EventIntake
 
@@ -203,3 +210,78 @@ def simulate_shoppers(
         start=(now - dt.timedelta(days=days)).date(),
         end=now.date(),
     )
+
+
+DEMO_MEASUREMENT_DIR = Path("var") / "demo"
+
+
+def demo_measurement_settings(settings: Settings, root: Path = DEMO_MEASUREMENT_DIR) -> Settings:
+    """`settings` with the event log, analytics store and report files under `root`, emptied.
+
+    The demo database is recreated on every run, so yesterday's events (naming campaign ids
+    that now mean other campaigns) must not be loaded into today's reports.
+    """
+    shutil.rmtree(root, ignore_errors=True)
+    events = settings.events.model_copy(update={"log_dir": str(root / "events")})
+    measurement = settings.measurement.model_copy(
+        update={"store_dir": str(root / "analytics"), "reports_dir": str(root / "reports")}
+    )
+    return settings.model_copy(update={"events": events, "measurement": measurement})
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMeasurement:
+    """The simulated shoppers and what the first refresh of the analytics store did."""
+
+    activity: ShopperActivity
+    refreshed: Refresh
+    seconds: float
+
+    def summary(self) -> str:
+        """One line for the demo's output."""
+        a, r = self.activity, self.refreshed
+        return (
+            f"{a.shoppers} simulated shoppers: {a.impressions:,} impressions, {a.clicks:,} "
+            f"clicks, {a.purchases:,} purchases over {a.start} – {a.end}; {r.credited:,} "
+            f"purchase lines attributed to ads ({self.seconds:.1f} s)"
+        )
+
+
+def seed_shoppers(
+    session: Session, settings: Settings, *, seed: int, shoppers: int = 300
+) -> DemoMeasurement:
+    """Simulate the shoppers, then load, export the products and attribute their days."""
+    started = time.perf_counter()
+    activity = simulate_shoppers(session, settings, utcnow(), seed=seed, shoppers=shoppers)
+    store = AnalyticsStore(settings.measurement.store_dir)
+    with store_lock(store):
+        refreshed = refresh(session, settings, store, activity.start, activity.end)
+    return DemoMeasurement(activity, refreshed, time.perf_counter() - started)
+
+
+def report_examples(advertiser_key: str, advertiser_name: str) -> list[ApiExample]:
+    """Curls for a report job of the advertiser over the simulated fortnight (then poll it)."""
+    today = utcnow().date()
+    since = (today - dt.timedelta(days=14)).isoformat()
+    body = {"kind": "campaign", "since": since, "until": today.isoformat()}
+    return [
+        ApiExample(
+            f"{advertiser_name}'s report job by campaign (answers 202 with its id)",
+            "/api/v1/reports",
+            token=advertiser_key,
+            method="POST",
+            body=body,
+        ),
+        ApiExample(
+            "Poll it, then GET its download_url (CSV) — /api/v1/reports/1 is the first job",
+            "/api/v1/reports/1",
+            token=advertiser_key,
+        ),
+        ApiExample(
+            "Its daily series as a PNG chart: create a kind=day job, then GET …/chart.png",
+            "/api/v1/reports",
+            token=advertiser_key,
+            method="POST",
+            body={**body, "kind": "day"},
+        ),
+    ]
