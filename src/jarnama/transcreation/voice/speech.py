@@ -25,6 +25,8 @@ _YEAR_RE = re.compile(rf"\b(\d{{4}}){_SPACE}*(?:ж\.|жылы)")
 _MONEY_RE = re.compile(rf"(?:({_NUMBER}){_SPACE}*(₸|тг\.?|KZT)|(₸){_SPACE}*({_NUMBER}))")
 _PERCENT_RE = re.compile(rf"({_NUMBER}){_SPACE}*%(?:-)?")
 # «10-нан» → «оннан»: a hyphen only joins a case suffix to the digits.
+# «-5» at the start of a word is a negative number («минус бес»); «10-15» is a range.
+_MINUS_RE = re.compile(r"(?:(?<=\s)|^)[-−](?=\d)")
 _NUMBER_RE = re.compile(rf"(?<![\w.,])({_NUMBER})(?:-(?=[^\W\d_]))?(?![\d])")
 
 
@@ -62,5 +64,6 @@ def for_speech(text: str) -> str:
     text = _MONEY_RE.sub(_money, text)
     # «20%-ға» → «жиырма пайызға»: the hyphen only joins the suffix to the sign.
     text = _PERCENT_RE.sub(lambda m: f"{number_words(m.group(1))} пайыз", text)
+    text = _MINUS_RE.sub("минус ", text)
     text = _NUMBER_RE.sub(lambda m: number_words(m.group(1)), text)
     return " ".join(text.split())
