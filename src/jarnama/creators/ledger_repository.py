@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from jarnama.creators.models import (
@@ -20,24 +22,37 @@ from jarnama.creators.models import (
 # --- ledger ----------------------------------------------------------------------------------
 
 
+def _locked(session: Session, book: Book, account_id: int) -> LedgerBalance | None:
+    return session.scalars(
+        select(LedgerBalance)
+        .where(LedgerBalance.book == book, LedgerBalance.account_id == account_id)
+        .with_for_update()
+    ).first()
+
+
 def lock_balances(
     session: Session, keys: Iterable[tuple[Book, int]]
 ) -> dict[tuple[Book, int], int]:
-    """Current balances of some books, row-locked in a fixed order (no deadlocks); 0 if new."""
+    """Current balances of some books, row-locked in a fixed order (no deadlocks); 0 if new.
+
+    A missing balance row is created with INSERT … ON CONFLICT DO NOTHING: two transactions
+    posting to a new book at once both get the one row (the second waits for the first, then
+    locks it) instead of one failing on the primary key.
+    """
     ordered = sorted(set(keys), key=lambda k: (k[0].value, k[1]))
     balances: dict[tuple[Book, int], int] = {}
+    maker = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for book, account_id in ordered:
-        row = session.scalars(
-            select(LedgerBalance)
-            .where(LedgerBalance.book == book, LedgerBalance.account_id == account_id)
-            .with_for_update()
-        ).first()
+        row = _locked(session, book, account_id)
         if row is None:
-            session.add(LedgerBalance(book=book, account_id=account_id, balance_tiyn=0))
-            session.flush()
-            balances[(book, account_id)] = 0
-        else:
-            balances[(book, account_id)] = row.balance_tiyn
+            session.execute(
+                maker(LedgerBalance)
+                .values(book=book, account_id=account_id, balance_tiyn=0)
+                .on_conflict_do_nothing(index_elements=["book", "account_id"])
+            )
+            row = _locked(session, book, account_id)
+            assert row is not None  # inserted now, or by the transaction we waited for
+        balances[(book, account_id)] = row.balance_tiyn
     return balances
 
 

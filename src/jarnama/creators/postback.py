@@ -16,6 +16,7 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jarnama.config import Settings
@@ -424,8 +425,20 @@ def record(
     out_of_area = bool(
         offer.cities and conversion.buyer_city and conversion.buyer_city not in offer.cities
     )
-    session.add(conversion)
-    session.flush()
+    # Two reports of one order at once (a shop retrying, a feed and a postback) both pass the
+    # look-up above; the unique (offer, order) key lets one insert win, and the other answers
+    # the winner's conversion as a repeat instead of failing.
+    savepoint = session.begin_nested()
+    try:
+        session.add(conversion)
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        winner = repository.conversion_by_order(session, offer.id, order_id)
+        if winner is None:
+            raise
+        return _update_existing(session, tax_table(settings), winner, status, amount, actor, now)
+    savepoint.commit()
     lifecycle.event(
         session,
         conversion,
