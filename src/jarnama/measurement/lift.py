@@ -208,9 +208,9 @@ def campaign_lift(
     principal.ensure_can_read()
     campaign = campaign_for(session, principal, campaign_id)
     if end < start:
-        raise InvalidInput("to is before from", field="to")
+        raise InvalidInput("until is before since", field="until")
     if (end - start).days >= MAX_DAYS:
-        raise InvalidInput(f"at most {MAX_DAYS} days", field="to")
+        raise InvalidInput(f"at most {MAX_DAYS} days", field="until")
     skus = frozenset(target_skus(session, campaign.id, campaign.account_id, target))
     users, spend_mtiyn = read_outcomes(store, campaign.id, skus, start, end, pre_days)
     lift, theta, reduction = estimate(users, spend_mtiyn, use_cuped=use_cuped)
