@@ -316,41 +316,51 @@ class LogLoader:
                 break
         if last is None:
             return None
-        fresh, dupes = self._new_events(decoded)
-        grouped: dict[tuple[str, dt.date], list[dict[str, Any]]] = defaultdict(list)
-        for event in fresh:
-            table, event_rows = rows_of(event)
-            grouped[(table, ev.day_of(event))].extend(event_rows)
         name = f"part-{point.seq:020d}.parquet"
-        for (table, day), table_rows in grouped.items():
-            self.store.write(table, day, name, pa.Table.from_pylist(table_rows, SCHEMAS[table]))
+        n_rows, dupes = write_events(self.store, decoded, name)
         after = Checkpoint(last.seq + 1, last.segment, last.next_offset)
         self._save(after)
-        return after, last.seq + 1 - point.seq, sum(len(r) for r in grouped.values()), dupes
+        return after, last.seq + 1 - point.seq, n_rows, dupes
 
-    def _new_events(self, events: list[ev.Event]) -> tuple[list[ev.Event], int]:
-        """The events whose (kind, id) is neither earlier in the batch nor in the store."""
-        by_table: dict[str, set[dt.date]] = defaultdict(set)
-        for event in events:
-            by_table[rows_of_table(event)].add(ev.day_of(event))
-        known: set[tuple[str, str]] = set()
-        for table, days in by_table.items():
-            window = {
-                day + dt.timedelta(days=delta)
-                for day in days
-                for delta in range(-DEDUPE_DAYS, DEDUPE_DAYS + 1)
-            }
-            for path in self.store.files(table, sorted(window)):
-                ids = pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()
-                known.update((table, str(i)) for i in ids)
-        fresh = []
-        for event in events:
-            key = (rows_of_table(event), event.id)
-            if key in known:
-                continue
-            known.add(key)
-            fresh.append(event)
-        return fresh, len(events) - len(fresh)
+
+def write_events(store: AnalyticsStore, events: list[ev.Event], name: str) -> tuple[int, int]:
+    """Write the new events' rows as part files called `name`; (rows written, duplicates).
+
+    Shared by the disk-log loader and the Kafka loader (`jarnama.tracking.kafka_loader`).
+    """
+    fresh, dupes = new_events(store, events)
+    grouped: dict[tuple[str, dt.date], list[dict[str, Any]]] = defaultdict(list)
+    for event in fresh:
+        table, event_rows = rows_of(event)
+        grouped[(table, ev.day_of(event))].extend(event_rows)
+    for (table, day), table_rows in grouped.items():
+        store.write(table, day, name, pa.Table.from_pylist(table_rows, SCHEMAS[table]))
+    return sum(len(r) for r in grouped.values()), dupes
+
+
+def new_events(store: AnalyticsStore, events: list[ev.Event]) -> tuple[list[ev.Event], int]:
+    """The events whose (kind, id) is neither earlier in the batch nor in the store (+-8 days)."""
+    by_table: dict[str, set[dt.date]] = defaultdict(set)
+    for event in events:
+        by_table[rows_of_table(event)].add(ev.day_of(event))
+    known: set[tuple[str, str]] = set()
+    for table, days in by_table.items():
+        window = {
+            day + dt.timedelta(days=delta)
+            for day in days
+            for delta in range(-DEDUPE_DAYS, DEDUPE_DAYS + 1)
+        }
+        for path in store.files(table, sorted(window)):
+            ids = pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()
+            known.update((table, str(i)) for i in ids)
+    fresh = []
+    for event in events:
+        key = (rows_of_table(event), event.id)
+        if key in known:
+            continue
+        known.add(key)
+        fresh.append(event)
+    return fresh, len(events) - len(fresh)
 
 
 _TABLE_OF = {
