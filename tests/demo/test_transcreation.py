@@ -38,6 +38,7 @@ def test_demo_project_is_qa_clean_reviewed_and_compliant(
     caller = factories.api_caller(session, account_id=supplier.id)
     project = client.get(f"{BASE}/{studio.project_id}", headers=caller.headers).json()
     by_slot = {s["slot"]: s for s in project["segments"]}
+    assert project["assets"][0]["templates"] == ["728x90", "300x250"]  # rendered width checked
     assert by_slot["body"]["source"].startswith("Годовой запас")
     assert by_slot["body"]["target"].startswith("Бір жылдық")
     assert not [f for s in project["segments"] for f in s["findings"] if f["severity"] != "info"]

@@ -130,6 +130,11 @@ def demo_examples(
     """The printed examples: probes, keys, catalog, accounts, decisions, a click, the studio."""
     studio = [] if transcreation_project_id is None else [
         ApiExample(
+            f"{advertiser_name}'s Russian ad and its Kazakh version, segment by segment with QA",
+            f"/api/v1/transcreation/projects/{transcreation_project_id}",
+            token=advertiser_key,
+        ),
+        ApiExample(
             f"{advertiser_name}'s Kazakh ad: the QA and compliance report of its studio project",
             f"/api/v1/transcreation/projects/{transcreation_project_id}/compliance",
             token=advertiser_key,

@@ -84,12 +84,16 @@ def _advertiser_admin(account: Account) -> Principal:
     )
 
 
-def _asset(name: str, kind: str, slots: tuple[DemoSlot, ...]) -> AssetIn:
+def _asset(
+    name: str, kind: str, slots: tuple[DemoSlot, ...], templates: tuple[str, ...] = ()
+) -> AssetIn:
     return AssetIn.model_validate(
         {
             "name": name,
             "kind": kind,
             "slots": [SlotIn(slot=s.slot, source=s.russian, max_chars=s.max_chars) for s in slots],
+            # QA also measures the headline and CTA in these banner sizes' boxes.
+            "templates": list(templates),
         }
     )
 
@@ -105,7 +109,7 @@ def seed_transcreation(session: Session, account: Account) -> DemoStudio:
             name=PROJECT_NAME,
             source_lang="ru",
             assets=[
-                _asset("Web banner 728×90", "banner", BANNER),
+                _asset("Web banner 728×90", "banner", BANNER, ("728x90", "300x250")),
                 _asset("Radio spot, 30 s", "audio", VOICEOVER),
             ],
         ),
