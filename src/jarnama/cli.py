@@ -13,6 +13,7 @@ from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
 from jarnama.creators.cli import creators_app
 from jarnama.demo.cli import demo_app
+from jarnama.measurement import lift_cli  # noqa: F401 (registers `report lift`, `recompute`)
 from jarnama.measurement.cli import report_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
