@@ -33,7 +33,11 @@ def test_report_prints_a_table_and_writes_parquet(runner: CliRunner, tmp_path: P
     shown = runner.invoke(app, ["report", "show", *span, "--by", "campaign"])
     assert shown.exit_code == 0, shown.output
     assert "Report by campaign" in shown.output
-    assert "sales_sku_tiyn" in shown.output
+    assert "ROAS" in shown.output
+    assert "same SKU ₸" in shown.output
+    wide = runner.invoke(app, ["report", "show", *span, "--by", "campaign", "--wide"])
+    assert wide.exit_code == 0, wide.output
+    assert "sales_sku_tiyn" in wide.output
     target = tmp_path / "r.parquet"
     written = runner.invoke(app, ["report", "show", *span, "--by", "day", "--out", str(target)])
     assert written.exit_code == 0, written.output

@@ -6,7 +6,7 @@ product, sometimes another product of the same brand (halo), and always some unr
 groceries. The events go through the real intake (durable log, invalid-traffic marks), so
 the analytics store, attribution and reports see the demo exactly as they would a retailer.
 The rates are invented but plausible for grocery retail media: ~70% of impressions viewable,
-~6% CTR, ~30% of clickers buy the product within days. Seeded, so the demo is repeatable.
+~6% CTR, ~15% of clickers buy the product (8% another of its brand). Seeded, so the demo is repeatable.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from jarnama.tracking import events as ev
 from jarnama.tracking.service import EventIntake
 
 PAGES = ("search-results", "category-page")
-VIEWABLE, CTR, BUY_AFTER_CLICK, HALO_AFTER_CLICK, BUY_AFTER_VIEW = 0.7, 0.06, 0.3, 0.15, 0.02
+VIEWABLE, CTR, BUY_AFTER_CLICK, HALO_AFTER_CLICK, BUY_AFTER_VIEW = 0.7, 0.06, 0.15, 0.08, 0.01
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -35,6 +37,9 @@ def show(
     output: Annotated[
         Path | None, typer.Option("--out", help="Write .csv or .parquet instead of printing.")
     ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Print every raw column (tiyn, exact decimals).")
+    ] = False,
 ) -> None:
     """Print a report by day, campaign, ad group, product or placement (or write it to a file)."""
     out = Console(soft_wrap=True)  # made per call so the terminal width (COLUMNS) is current
@@ -49,12 +54,67 @@ def show(
         output.write_bytes(data)
         out.print(f"{table.num_rows} rows written to {output}")
         return
-    shown = Table(title=f"Report by {by.value}, {first} – {last}")
-    for name in table.column_names:
-        shown.add_column(name, justify="left" if name == by.value else "right")
-    for row in table.to_pylist():
-        shown.add_row(*("" if v is None else str(v) for v in row.values()))
-    out.print(shown)
+    out.print(_rich_table(table, f"Report by {by.value}, {first} – {last}", wide))
+
+
+# (header, column, how to show it): money in tenge, ratios as percent or x, counts grouped.
+_SHOWN: tuple[tuple[str, str, str], ...] = (
+    ("impr.", "impressions", "count"),
+    ("viewable", "viewable_impressions", "count"),
+    ("clicks", "clicks", "count"),
+    ("CTR", "ctr", "percent"),
+    ("spend ₸", "spend_tiyn", "tenge"),
+    ("sales ₸", "sales_tiyn", "tenge"),
+    ("same SKU ₸", "sales_sku_tiyn", "tenge"),
+    ("halo ₸", "sales_halo_tiyn", "tenge"),
+    ("NTB ₸", "new_to_brand_sales_tiyn", "tenge"),
+    ("units", "units", "count"),
+    ("orders", "orders", "count"),
+    ("ROAS", "roas", "times"),
+    ("ACoS", "acos", "percent"),
+    ("CPC ₸", "cpc_tiyn", "tenge2"),
+    ("CPM ₸", "cpm_tiyn", "tenge2"),
+)
+
+
+def _cell(value: object, how: str) -> str:
+    if value is None:
+        return "–"
+    number = Decimal(str(value))
+    if how == "count":
+        return f"{int(number):,}".replace(",", " ")
+    if how == "tenge":
+        return f"{int((number / 100).to_integral_value()):,}".replace(",", " ")
+    if how == "tenge2":
+        return f"{number / 100:,.2f}".replace(",", " ")
+    if how == "percent":
+        return f"{number * 100:.2f}%"
+    return f"{number:.2f}×"
+
+
+def _rich_table(table: pa.Table, title: str, wide: bool) -> Table:
+    """The report as a rich table: raw columns with `wide`, else the readable selection."""
+    keys = [
+        n
+        for n in table.column_names
+        if n in ("day", "campaign", "ad_group", "product", "placement")
+    ]
+    shown = Table(title=title)
+    rows = table.to_pylist()
+    if wide:
+        for name in table.column_names:
+            shown.add_column(name, justify="left" if name in keys else "right")
+        for row in rows:
+            shown.add_row(*("" if v is None else str(v) for v in row.values()))
+        return shown
+    for name in keys:
+        shown.add_column(name)
+    for header, _, _ in _SHOWN:
+        shown.add_column(header, justify="right")
+    for row in rows:
+        cells = [str(row[k]) for k in keys] + [_cell(row[c], how) for _, c, how in _SHOWN]
+        shown.add_row(*cells)
+    return shown
 
 
 def _accounts(account: list[int] | None) -> frozenset[int] | None:
