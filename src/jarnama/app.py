@@ -142,6 +142,7 @@ def _domain_routers() -> list[APIRouter]:
     from jarnama.creators.api import router as creators_router
     from jarnama.decisioning.api import router as decisioning_router
     from jarnama.exchange.api import router as exchange_router
+    from jarnama.exchange.api_ops import router as exchange_ops_router
     from jarnama.measurement.api import router as reports_router
     from jarnama.measurement.rules_api import router as measurement_router
     from jarnama.money.api import router as money_router
@@ -157,6 +158,7 @@ def _domain_routers() -> list[APIRouter]:
         campaigns_router,
         catalog_router,
         exchange_router,
+        exchange_ops_router,
         tracking_events_router,
         reports_router,
         measurement_router,

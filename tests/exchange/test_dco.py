@@ -118,7 +118,8 @@ def test_unknown_precipitation_does_not_match_a_precipitation_rule() -> None:
 def test_ties_in_priority_go_to_the_lower_id_and_without_default_nothing_plays() -> None:
     a, b = variant(5, {}, priority=1), variant(4, {}, priority=1)
     chosen = choose_variant([a, b], PlayContext.of(TUE_1900, Signals()))
-    assert chosen is not None and chosen.id == 4
+    assert chosen is not None
+    assert chosen.id == 4
     only_hot = [variant(1, {"temperature_min": "30"})]
     assert choose_variant(only_hot, PlayContext.of(TUE_1900, Signals())) is None
 
@@ -143,8 +144,10 @@ def test_book_prefers_direct_sold_over_house_and_respects_flight_dates() -> None
     book = DcoBook({42: (direct, house)})
     during = book.choose(42, TUE_0830 + dt.timedelta(hours=1), Signals())
     after = book.choose(42, TUE_1900, Signals())
-    assert during is not None and (during.campaign_id, during.variant.id) == (2, 20)
-    assert after is not None and (after.campaign_id, after.kind) == (1, DcoKind.HOUSE)
+    assert during is not None
+    assert (during.campaign_id, during.variant.id) == (2, 20)
+    assert after is not None
+    assert (after.campaign_id, after.kind) == (1, DcoKind.HOUSE)
     assert book.choose(43, TUE_0830, Signals()) is None
 
 
@@ -169,7 +172,8 @@ def test_choice_is_deterministic_and_order_independent(
     context = PlayContext.of(at, Signals(temperature, precipitation, None, traffic))
     first = choose_variant(VARIANTS, context)
     again = choose_variant(list(reversed(VARIANTS)), context)
-    assert first is not None and again is not None
+    assert first is not None
+    assert again is not None
     assert first.id == again.id
     # The chosen variant's rules hold, and no variant tried before it holds.
     ordered = sorted((v for v in VARIANTS if not v.is_default), key=lambda v: (v.priority, v.id))

@@ -23,6 +23,7 @@ from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.tenancy.models import AccountKind, Role, Scope
 from tests.exchange.helpers import Owners, audit_count, build_owners, screen_payload
+from tests.exchange.ops_routes import OPS_ROUTE_KEYS
 from tests.factories import Caller, account, api_caller
 
 P = "/api/v1/exchange"
@@ -127,7 +128,10 @@ PLAYER_ROUTES = {
     ("POST", f"{P}/player/leases/{{lease_id}}/proof"),
     ("POST", f"{P}/player/leases/{{lease_id}}/release"),
 }
-EXCHANGE_ROUTES = {(r.method, r.path) for r in ROUTES} | SHARED_ROUTES | PLAYER_ROUTES
+# Approvals, DCO, signals and reports: tests/exchange/test_ops_tenancy.py.
+EXCHANGE_ROUTES = (
+    {(r.method, r.path) for r in ROUTES} | SHARED_ROUTES | PLAYER_ROUTES | OPS_ROUTE_KEYS
+)
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,8 @@ def enqueue_unreviewed(
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = maker(Creative).values(list(rows.values()))
     stmt = stmt.on_conflict_do_nothing(index_elements=["account_id", "bidder", "crid", "adomain"])
-    result = session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
+    # RETURNING counts what was inserted on both databases (psycopg's rowcount is -1 here).
+    return len(session.execute(stmt.returning(Creative.id)).all())
 
 
 # --- the owner's queue (API) ---------------------------------------------------------------
