@@ -17,6 +17,7 @@ from jarnama.measurement import lift_cli  # noqa: F401 (registers `report lift`,
 from jarnama.measurement.cli import report_app
 from jarnama.money.cli import rates_app
 from jarnama.tenancy.cli import keys_app, users_app
+from jarnama.tracking.cli import events_app
 from jarnama.transcreation.cli import transcreate_app
 
 app = typer.Typer(help="Jarnama: AdTech middleware for Kazakhstan.", no_args_is_help=True)
@@ -32,6 +33,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(creators_app, name="creators")
 app.add_typer(transcreate_app, name="transcreate")
 app.add_typer(report_app, name="report")
+app.add_typer(events_app, name="events")
 console = Console(stderr=True)
 
 

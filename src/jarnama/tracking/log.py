@@ -8,10 +8,15 @@ so far with one `write` and one `fsync`, and wakes the others whose records it c
 arriving meanwhile queue for the next fsync. A crash can leave a torn record at the end of the
 newest segment only; opening the log truncates it (it was never acknowledged). Sequence
 numbers count records from 0 and never repeat; they are the loader's checkpoint.
+
+One process writes a log directory: opening takes an exclusive `flock` on `<dir>/.lock`
+(released on close or when the process dies, SIGKILL included), and a second writer gets a
+clear `LogError` instead of interleaving its records and sequence numbers with the first's.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import struct
 import threading
@@ -113,6 +118,15 @@ class SegmentLog:
         """Open (or create) the log in `directory`, truncating a torn tail of the newest segment."""
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock_file = open(self.directory / ".lock", "a+b")  # held: the flock lives with it
+        try:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise LogError(
+                f"the event log at {self.directory} is being written by another process: "
+                "give each server process its own JARNAMA_EVENTS__LOG_DIR, or use Kafka"
+            ) from None
         self._segment_bytes = segment_bytes
         self._cond = threading.Condition()
         self._queue: list[bytes] = []
@@ -215,8 +229,11 @@ class SegmentLog:
         with self._cond:
             while self._flushing:
                 self._cond.wait()
+            if self._closed:
+                return
             self._closed = True
             self._file.close()
+            self._lock_file.close()  # releases the flock
 
 
 def read_log(
