@@ -149,7 +149,7 @@ def test_every_printed_curl_works_against_the_served_demo(demo_dir: Path) -> Non
         assert any(line.startswith("decision snapshot v1 compiled") for line in lines)
         curls = [line for line in lines if line.startswith("curl ")]
         assert len(curls) >= 14
-        deciding = creator_examples = 0
+        deciding = creator_examples = players = 0
         for line in curls:
             done = subprocess.run(
                 ["bash", "-c", line], capture_output=True, text=True, timeout=30, check=False
@@ -165,6 +165,11 @@ def test_every_printed_curl_works_against_the_served_demo(demo_dir: Path) -> Non
                 assert groups, (line, out)
                 assert all(group["winners"] for group in groups), (line, out)
                 deciding += 1
+            elif "/exchange/player/ads" in line:
+                ad = json.loads(out)  # a live test DSP's bid, leased to the player
+                assert ad["lease_id"], (line, out)
+                assert ad["creative"]["url"], (line, out)
+                players += 1
             else:
                 answer = json.loads(out)  # every other example answers JSON
                 if "/api/v1/creators/" in line:
@@ -172,6 +177,7 @@ def test_every_printed_curl_works_against_the_served_demo(demo_dir: Path) -> Non
                     creator_examples += 1
         assert deciding == 3
         assert creator_examples == 2
+        assert players == 1
     finally:
         process.terminate()
         process.wait(timeout=30)

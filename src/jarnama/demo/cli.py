@@ -74,13 +74,16 @@ def _print_summary(settings: Settings, url: str, seeded: DemoNetwork, seconds: f
         f"{t['network']:.1f} s, catalog generated {t['generate']:.1f} s, imported "
         f"{t['import']:.1f} s, campaigns {t['campaigns']:.1f} s) into {url}"
     )
-    rows = (
+    rows: tuple[tuple[str, str], ...] = (
         ("API docs", f"{base}/docs"),
         ("Health", f"{base}/healthz"),
         ("Metrics", f"{base}/metrics"),
         ("Network admin API key", seeded.admin_key),
         (f"Advertiser API key ({seeded.advertiser_name})", seeded.advertiser_key),
     )
+    if seeded.exchange is not None:
+        owner = seeded.exchange
+        rows += ((f"Media owner API key ({owner.media_owner_name})", owner.media_owner_key),)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         console.print(f"[bold]{label.ljust(width)}[/]  ", end="")
@@ -102,12 +105,31 @@ def _print_examples(settings: Settings, seeded: DemoNetwork) -> None:
     from jarnama.demo.shoppers import report_examples
 
     examples += report_examples(seeded.advertiser_key, seeded.advertiser_name)
+    if seeded.exchange is not None:
+        from jarnama.demo.exchange import exchange_examples
+
+        examples += exchange_examples(seeded.exchange)
     for example in examples:
         console.print(f"# {example.title}", style="dim", markup=False)
         console.print(example.curl(settings.base_url), markup=False)
 
 
 def _serve(settings: Settings, seeded: DemoNetwork) -> None:
+    """Serve the API with live test DSPs as the exchange's bidders (stopped with the server)."""
+    import tempfile
+
+    from jarnama.demo.exchange import DEMO_DSPS, running_demo_dsps
+
+    with (
+        tempfile.TemporaryDirectory(prefix="jarnama-demo-dsps-") as folder,
+        running_demo_dsps(Path(folder)) as bidders,
+    ):
+        exchange = settings.exchange.model_copy(update={"bidders_dir": str(bidders)})
+        console.print(f"DOOH exchange: {len(DEMO_DSPS)} live test DSPs bidding on loopback")
+        _serve_app(settings.model_copy(update={"exchange": exchange}), seeded)
+
+
+def _serve_app(settings: Settings, seeded: DemoNetwork) -> None:
     """Serve the API; print the examples once the snapshot is compiled and the port is open."""
     import uvicorn
 

@@ -20,6 +20,7 @@ from jarnama.demo.campaigns import seed_campaigns
 from jarnama.demo.categories import CATEGORIES
 from jarnama.demo.creators import seed_creators
 from jarnama.demo.dataset import DEFAULT_PRODUCTS, DEFAULT_SEED, generate_catalog
+from jarnama.demo.exchange import DemoExchange, seed_exchange
 from jarnama.demo.network import CATEGORY_MIN_BIDS, PLACEMENTS, STORES
 from jarnama.demo.suppliers import (
     AGENCY_CLIENTS,
@@ -56,6 +57,7 @@ class DemoNetwork:
     creatives: int = 0
     candidate_skus: tuple[str, ...] = ()
     transcreation_project_id: int | None = None
+    exchange: DemoExchange | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -210,6 +212,7 @@ def seed_demo(
     timings["campaigns"] = time.perf_counter() - mark
     studio = seed_transcreation(session, accounts[DEMO_ADVERTISER])  # Kazakh studio project
     seed_creators(session, settings, accounts[DEMO_ADVERTISER])  # CPA creators and conversions
+    screens = seed_exchange(session)  # DOOH screens in Almaty and their players' key
 
     advertiser = accounts[DEMO_ADVERTISER]
     _admin, admin_key = service.create_api_key(
@@ -247,5 +250,6 @@ def seed_demo(
         creatives=running.creatives,
         candidate_skus=running.candidate_skus,
         transcreation_project_id=studio.project_id,
+        exchange=screens,
         timings=timings,
     )

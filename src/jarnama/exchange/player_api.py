@@ -161,21 +161,20 @@ async def ask_for_ad(
     if screen_id is None:
         raise InvalidInput("name the screen (a player token implies its own)", field="screen_id")
     settings = runtime.settings.exchange
+    plays_at = body.plays_at or now
 
     def prepare(session: Session) -> ScreenSnapshot:
         runtime.refresh(session)
         found = runtime.inventory.screen(screen_id)
-        return player.check_slot(caller, found, body.plays_at, now, settings)
+        return player.check_slot(caller, found, plays_at, now, settings)
 
     screen = await unit_of_work(request, prepare)
-    auction = await _auction(runtime, screen, body.plays_at, now, source="player", test=body.test)
+    auction = await _auction(runtime, screen, plays_at, now, source="player", test=body.test)
     if auction.result.win is None:
         return Response(status_code=204)
 
     def store(session: Session) -> AdOut:
-        lease = player.record_lease(
-            session, screen, auction, body.plays_at, settings, source="player"
-        )
+        lease = player.record_lease(session, screen, auction, plays_at, settings, source="player")
         return player.ad_out(lease, screen, runtime.settings.base_url)
 
     answer = await unit_of_work(request, store)

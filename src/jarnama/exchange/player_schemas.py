@@ -21,7 +21,9 @@ class AdRequest(BaseModel):
     screen_id: Annotated[int, Field(gt=0, le=ID_MAX)] | None = Field(
         default=None, description="The screen; a player token implies its own screen."
     )
-    plays_at: AwareDatetime = Field(description="When the slot starts (with a UTC offset).")
+    plays_at: AwareDatetime | None = Field(
+        default=None, description="When the slot starts, with a UTC offset (left out: now)."
+    )
     test: bool = Field(default=False, description="Mark the bid requests as test traffic.")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import gzip
 import json
 from collections import deque
@@ -41,6 +42,11 @@ MACRO_QUERY = (
     "price=${AUCTION_PRICE}&cur=${AUCTION_CURRENCY}&auction=${AUCTION_ID}&bid=${AUCTION_BID_ID}"
     "&imp=${AUCTION_IMP_ID}&seat=${AUCTION_SEAT_ID}&ad=${AUCTION_AD_ID}&mbr=${AUCTION_MBR}"
     "&loss=${AUCTION_LOSS}&min=${AUCTION_MIN_TO_WIN}&mult=${AUCTION_MULTIPLIER}&ts=${AUCTION_IMP_TS}"
+)
+
+
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
 
 
@@ -110,6 +116,9 @@ class TestDsp:
                 "notices": list(self.notices.get(parts[1], ())),
             }
             await _answer(send, 200, json.dumps(log).encode())
+        elif method == "GET" and len(parts) == 2 and parts[0] == "creative":
+            # The creative the markup points at, so a demo player can fetch it (a 1×1 PNG).
+            await _answer(send, 200, PIXEL_PNG, content_type=b"image/png")
         elif method == "DELETE" and parts == ["_log"]:
             self.requests.clear()
             self.notices.clear()
@@ -199,13 +208,15 @@ class TestDsp:
         }
 
 
-async def _answer(send: Send, status: int, body: bytes) -> None:
+async def _answer(
+    send: Send, status: int, body: bytes, *, content_type: bytes = b"application/json"
+) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
             ],
         }
