@@ -89,3 +89,36 @@ def test_invalid_traffic_is_kept_marked_and_counted(tmp_path: Path) -> None:
     }
     assert intake.counts["ivt:repeated_click"] == 2
     assert intake.counts["click"] == 6
+
+
+def test_the_bot_list_and_the_repeat_interval_come_from_the_settings(tmp_path: Path) -> None:
+    from jarnama.config import Settings
+
+    settings = Settings(
+        _env_file=None,
+        events={
+            "log_dir": str(tmp_path),
+            "bot_user_agents": ["AcmeScanner"],
+            "click_repeat_seconds": 5,
+        },
+    )
+    intake = EventIntake.from_settings(settings)
+    later = T0 + dt.timedelta(seconds=4)
+    much_later = T0 + dt.timedelta(seconds=10)
+    intake.submit(
+        [
+            ev.Click(id="c1", at=T0, ad=ad("b1"), user_agent="Googlebot/2.1"),  # not listed now
+            ev.Click(id="c2", at=T0, ad=ad("b2", user_id="u2"), user_agent="acmescanner/1.0"),
+            ev.Click(id="c3", at=later, ad=ad("b1")),  # 4 s after c1: within 5 s
+            ev.Click(id="c4", at=much_later, ad=ad("b1")),  # 6 s after c3: fine again
+        ]
+    )
+    intake.close()
+    assert {e.id: e.ivt for e in _logged(tmp_path)} == {
+        "c1": None,
+        "c2": ivt.BOT,
+        "c3": ivt.REPEAT_CLICK,
+        "c4": None,
+    }
+    tallies = intake.tallies()[1]
+    assert tallies == {("click", ivt.BOT): 1, ("click", ivt.REPEAT_CLICK): 1}
