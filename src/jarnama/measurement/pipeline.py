@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from jarnama.config import Settings
-from jarnama.measurement.attribution import AttributionRules, attribute
+from jarnama.measurement.attribution import attribute
 from jarnama.measurement.products import export_products
+from jarnama.measurement.rules import ad_group_kinds, rulebook
 from jarnama.measurement.store import AnalyticsStore, LogLoader
 
 
@@ -44,11 +45,6 @@ def store_lock(store: AnalyticsStore) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def rules_of(settings: Settings) -> AttributionRules:
-    """The attribution rules a refresh applies (the network's configured defaults)."""
-    return AttributionRules.from_settings(settings.measurement)
-
-
 def refresh(
     session: Session, settings: Settings, store: AnalyticsStore, start: dt.date, end: dt.date
 ) -> Refresh:
@@ -61,5 +57,7 @@ def refresh(
     if settings.events.backend == "disk":
         records = LogLoader(settings.events.log_dir, store).run().records
     products = export_products(session, store).products
-    credited = attribute(store, rules_of(settings), start, end).num_rows
+    # The effective rules: the network's stored settings and per-campaign-type overrides.
+    book = rulebook(session, settings.measurement)
+    credited = attribute(store, book, start, end, ad_group_kinds(session)).num_rows
     return Refresh(records, products, credited)
