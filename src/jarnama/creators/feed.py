@@ -15,7 +15,7 @@ rolled back at the end. The caller owns the transaction and commits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,7 +26,7 @@ from jarnama.catalog.readers import PROBLEM_KEY
 from jarnama.config import Settings
 from jarnama.core.errors import JarnamaError
 from jarnama.creators import postback, repository
-from jarnama.creators.models import Offer
+from jarnama.creators.models import Conversion, Offer
 from jarnama.tenancy import audit
 from jarnama.tenancy.principal import Principal
 
@@ -50,6 +50,7 @@ FEED_COLUMNS = frozenset(
 # Past this many, problems are counted but not listed.
 MAX_LISTED_ERRORS = 10_000
 PROGRESS_EVERY = 100
+LOOKUP_CHUNK = 500  # rows whose known orders are looked up in one query
 
 Progress = Callable[[int], None]
 
@@ -140,35 +141,26 @@ def import_feed(
     report = FeedReport(offer_id=offer.id, source=source)
     history_actor = f"feed:offer:{offer.id}"
     outer = session.begin_nested()
-    for index, row in enumerate(rows):
-        line = first_line + index
-        report.rows += 1
-        params, problem = _params(row)
-        if problem is not None:
-            report.reject(line, *problem)
-            continue
-        order_id = params.get("order_id", "")
-        known = repository.conversion_by_order(session, offer.id, order_id) is not None
-        inner = session.begin_nested()
-        try:
-            result = postback.record(session, settings, offer, params, history_actor, now=now)
-        except postback.PostbackRejected as exc:
-            inner.rollback()
-            report.reject(line, exc.field or "row", f"{exc.code}: {exc.message}")
-            continue
-        except JarnamaError as exc:  # e.g. escrow cannot cover an order reported approved
-            inner.rollback()
-            report.reject(line, exc.field or "row", f"{exc.code}: {exc.message}")
-            continue
-        inner.commit()
-        if not known:
-            report.created += 1
-        elif result.duplicate:
-            report.unchanged += 1
-        else:
-            report.updated += 1
-        if progress is not None and report.rows % PROGRESS_EVERY == 0:
-            progress(report.rows)
+    for start, chunk in _chunks(rows, LOOKUP_CHUNK):
+        # One query finds the chunk's known orders instead of one (or two) per row.
+        parsed = [_params(row) for row in chunk]
+        order_ids = sorted({p.get("order_id", "").strip() for p, _ in parsed} - {""})
+        conversions = repository.conversions_by_order(session, offer.id, order_ids)
+        for offset, (params, problem) in enumerate(parsed):
+            _apply_row(
+                session,
+                settings,
+                offer,
+                report,
+                first_line + start + offset,
+                params,
+                problem,
+                conversions,
+                history_actor,
+                now,
+            )
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report.rows)
     if progress is not None:
         progress(report.rows)
     if report.rejected and not allow_partial:
@@ -194,3 +186,70 @@ def import_feed(
         },
     )
     return report
+
+
+def _chunks(
+    rows: Iterable[Mapping[Any, object]], size: int
+) -> Iterator[tuple[int, list[Mapping[Any, object]]]]:
+    """Rows in lists of `size`, with the index of each list's first row."""
+    chunk: list[Mapping[Any, object]] = []
+    start = 0
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield start, chunk
+            start += size
+            chunk = []
+    if chunk:
+        yield start, chunk
+
+
+def _apply_row(
+    session: Session,
+    settings: Settings,
+    offer: Offer,
+    report: FeedReport,
+    line: int,
+    params: dict[str, str],
+    problem: tuple[str, str] | None,
+    conversions: dict[str, Conversion],
+    history_actor: str,
+    now: dt.datetime | None,
+) -> None:
+    """Apply one feed row in a SAVEPOINT of its own and count its outcome."""
+    report.rows += 1
+    if problem is not None:
+        report.reject(line, *problem)
+        return
+    order_id = params.get("order_id", "").strip()
+    existing = conversions.get(order_id)
+    inner = session.begin_nested()
+    try:
+        result = postback.record(
+            session,
+            settings,
+            offer,
+            params,
+            history_actor,
+            now=now,
+            looked_up=True,
+            existing=existing,
+        )
+    except postback.PostbackRejected as exc:
+        inner.rollback()
+        report.reject(line, exc.field or "row", f"{exc.code}: {exc.message}")
+        return
+    except JarnamaError as exc:  # e.g. escrow cannot cover an order reported approved
+        inner.rollback()
+        report.reject(line, exc.field or "row", f"{exc.code}: {exc.message}")
+        return
+    inner.commit()
+    if existing is None:
+        report.created += 1
+        created = session.get(Conversion, result.conversion_id)
+        if created is not None:  # a later row of the same order in this file updates it
+            conversions[order_id] = created
+    elif result.duplicate:
+        report.unchanged += 1
+    else:
+        report.updated += 1

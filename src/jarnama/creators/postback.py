@@ -341,8 +341,14 @@ def record(
     actor: str,
     *,
     now: dt.datetime | None = None,
+    looked_up: bool = False,
+    existing: Conversion | None = None,
 ) -> PostbackResult:
-    """Apply one reported order (postback or feed row): idempotent per offer and order id."""
+    """Apply one reported order (postback or feed row): idempotent per offer and order id.
+
+    A caller that already looked the order up (the feed, a chunk at a time) passes
+    `looked_up=True` and the order's conversion, or None when the order is new.
+    """
     now = now or utcnow()
     order_id = (p.get("order_id") or "").strip()
     if not order_id or len(order_id) > 100:
@@ -360,7 +366,8 @@ def record(
         lines = scope.parse_lines(p.get("lines"))
     except scope.LinesError as exc:
         raise _reject("invalid_lines", str(exc), "lines") from exc
-    existing = repository.conversion_by_order(session, offer.id, order_id)
+    if not looked_up:
+        existing = repository.conversion_by_order(session, offer.id, order_id)
     if existing is not None:
         return _update_existing(session, tax_table(settings), existing, status, amount, actor, now)
     if status == "refunded":
