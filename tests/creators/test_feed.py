@@ -120,3 +120,12 @@ def test_shape_problems_are_row_errors(session: Session, ex: Exchange) -> None:
         session, ex.settings, ex.offer, jsonl, actor="test", first_line=1, allow_partial=True
     )
     assert [(e.line, e.field) for e in report.errors] == [(1, "click_id"), (2, "row")]
+
+
+def test_one_order_twice_in_a_file_is_created_then_moved(session: Session, ex: Exchange) -> None:
+    fund(session, ex, 100_000)
+    data = _csv([_order(ex, "TW-1"), _order(ex, "TW-1", status="approved")], [*COLUMNS])
+    out = _run(session, ex, data)
+    assert (out.created, out.updated, out.unchanged) == (1, 1, 0)
+    statuses = session.scalars(select(Conversion.status).where(Conversion.order_id == "TW-1"))
+    assert list(statuses) == [ConversionStatus.APPROVED]
