@@ -6,7 +6,8 @@ product, sometimes another product of the same brand (halo), and always some unr
 groceries. The events go through the real intake (durable log, invalid-traffic marks), so
 the analytics store, attribution and reports see the demo exactly as they would a retailer.
 The rates are invented but plausible for grocery retail media: ~70% of impressions viewable,
-~6% CTR, ~15% of clickers buy the product (8% another of its brand). Seeded, so the demo is repeatable.
+~6% CTR, ~15% of clickers buy the product (8% another of its brand). Seeded, so the demo
+is repeatable.
 """
 
 from __future__ import annotations
