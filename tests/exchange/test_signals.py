@@ -25,13 +25,13 @@ from jarnama.exchange.bidders import BidderSpec
 from jarnama.exchange.core import Exchange, make_client
 from jarnama.exchange.notices import NoticeSender
 from jarnama.exchange.openrtb import RequestTerms, Slot, build_bid_request, dumps
+from jarnama.exchange.ops_settings import SignalSettings
 from jarnama.exchange.settings import ExchangeSettings
 from jarnama.exchange.signals import (
     OpenMeteoProvider,
     Precipitation,
     SignalHub,
     Signals,
-    SignalSettings,
     parse_open_meteo,
 )
 from tests.exchange.dsp_process import running_dsp

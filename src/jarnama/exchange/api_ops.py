@@ -47,11 +47,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signal_settings(settings: Any) -> signals.SignalSettings:
-    found = getattr(settings.exchange, "signals", None)
-    return found if isinstance(found, signals.SignalSettings) else signals.SignalSettings()
-
-
 # --- approval queue ------------------------------------------------------------------------
 
 
@@ -183,7 +178,7 @@ def push_traffic(
         observed_at=body.observed_at,
         source=body.source,
     )
-    ttl = _signal_settings(settings).traffic_ttl_seconds
+    ttl = settings.exchange.ops.signals.traffic_ttl_seconds
     return TrafficOut.of(reading, signals.is_stale(reading.observed_at, ttl, utcnow()))
 
 
@@ -193,7 +188,7 @@ def list_traffic(
 ) -> list[TrafficOut]:
     """Network-wide reference data: one row per city, marked stale past the TTL."""
     principal.ensure_can_read()
-    ttl = _signal_settings(settings).traffic_ttl_seconds
+    ttl = settings.exchange.ops.signals.traffic_ttl_seconds
     now = utcnow()
     return [
         TrafficOut.of(r, signals.is_stale(r.observed_at, ttl, now))

@@ -34,6 +34,7 @@ from jarnama.exchange.bidders import BidderSpec, load_bidders, packaged_bidders_
 from jarnama.exchange.core import Exchange, ExchangeAuction, make_client
 from jarnama.exchange.models import Deal, Screen, ScreenGroupMember
 from jarnama.exchange.notices import NoticeSender
+from jarnama.exchange.ops import ExchangeOps
 from jarnama.exchange.snapshot import InventorySnapshot, ScreenSnapshot, compile_inventory
 from jarnama.money.rates import RateBook
 from jarnama.money.service import rate_book
@@ -149,11 +150,14 @@ class ExchangeRuntime:
             on_result=lambda kind, outcome: self.metrics.notices.labels(kind, outcome).inc(),
         )
         self.exchange = Exchange(bidders, ex, self.client, self.notices)
+        # Approval gate, weather/traffic signals and the DCO book (exchange/ops.py).
+        self.ops = ExchangeOps(ex.ops, self.client)
+        self.exchange.signals = self.ops.signals
         self.inventory = InventorySnapshot()
         self.by_code: dict[str, tuple[ScreenSnapshot, ...]] = {}
         self.rates = RateBook.of([])
         # Set by the creative approval queue; None: every creative may win.
-        self.approval_policy: ApprovalPolicy | None = None
+        self.approval_policy: ApprovalPolicy | None = self.ops.policy
         self._fingerprint: Fingerprint | None = None
         self._rates_at = -RATES_SECONDS
         self._rates_day: dt.date | None = None
@@ -161,10 +165,12 @@ class ExchangeRuntime:
     def start(self) -> None:
         """Start the notice workers (inside the running event loop)."""
         self.notices.start()
+        self.ops.start()
 
     async def close(self) -> None:
         """Stop the notice workers and close the pooled client."""
         await self.notices.close()
+        await self.ops.close()
         await self.client.aclose()
 
     def refresh(self, session: Session, *, force: bool = False) -> None:
@@ -181,6 +187,7 @@ class ExchangeRuntime:
         if force or now - self._rates_at > RATES_SECONDS or day != self._rates_day:
             self.rates = rate_book(session, self.settings)
             self._rates_at, self._rates_day = now, day
+        self.ops.refresh(session)
 
     def approval_for(self, screen: ScreenSnapshot) -> Callable[[TypedBid], Approval] | None:
         """The approval check of one screen's owner (None: every creative may win)."""

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from jarnama.exchange.ops_settings import OpsSettings
+
 
 class ExchangeSettings(BaseModel):
     """The DOOH exchange: where bidder files live, how tmax is split, clearing and revenue share.
@@ -42,3 +44,5 @@ class ExchangeSettings(BaseModel):
     lease_grace_seconds: int = Field(default=900, ge=0, le=7 * 86_400)
     # A play shown less than this (percent of its duration) is recorded but not billed.
     min_percent_billable: Decimal = Field(default=Decimal(100), ge=0, le=100, decimal_places=2)
+    # Creative approval gate and weather/traffic signals (JARNAMA_EXCHANGE__OPS__*).
+    ops: OpsSettings = Field(default_factory=OpsSettings)

@@ -21,13 +21,13 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 import httpx
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import InvalidInput
 from jarnama.core.time import as_utc, utcnow
 from jarnama.exchange.ops_models import TrafficReading
+from jarnama.exchange.ops_settings import SignalSettings
 from jarnama.exchange.snapshot import ScreenSnapshot
 from jarnama.tenancy import audit
 from jarnama.tenancy.principal import Principal
@@ -39,19 +39,6 @@ HOURLY_FIELDS = "temperature_2m,precipitation,rain,showers,snowfall,weather_code
 RAIN_CODES = frozenset({51, 53, 55, 56, 57, 61, 63, 65, 66, 67, 80, 81, 82, 95, 96, 99})
 SNOW_CODES = frozenset({71, 73, 75, 77, 85, 86})
 TRAFFIC_MAX = 10
-
-
-class SignalSettings(BaseModel):
-    """Where weather comes from and how long weather and traffic readings stay usable."""
-
-    open_meteo_url: str = Field(default="https://api.open-meteo.com/v1/forecast", min_length=8)
-    # Open-Meteo's models update hourly; a quarter of an hour keeps calls to ~100 a day a place.
-    weather_ttl_seconds: int = Field(default=900, ge=10, le=86_400)
-    weather_timeout_ms: int = Field(default=2_000, ge=50, le=60_000)
-    # Weather is looked up once per cell of this many degrees (0.1° ≈ 11 km at Almaty).
-    grid_degrees: Decimal = Field(default=Decimal("0.1"), gt=0, le=5)
-    # A traffic index older than this is unknown (rules on traffic then do not match).
-    traffic_ttl_seconds: int = Field(default=900, ge=10, le=86_400)
 
 
 class Precipitation(enum.StrEnum):
@@ -203,6 +190,8 @@ class OpenMeteoProvider:
     """The Open-Meteo forecast API (or any server answering its JSON format) at `url`."""
 
     def __init__(self, client: httpx.AsyncClient, settings: SignalSettings) -> None:
+        if settings.open_meteo_url is None:
+            raise InvalidInput("no open_meteo_url is configured", field="open_meteo_url")
         self.client = client
         self.url = settings.open_meteo_url
         self.timeout = settings.weather_timeout_ms / 1000
