@@ -124,11 +124,14 @@ def test_the_command_prints_a_summary_and_the_refused_rows(
     assert errors.read_text().splitlines()[1].startswith("4,A-2,quantity,")
     assert len(_logged(tmp_path / "log")) == 2
 
-    # The disk log has one writer: with a server holding it, the import stops at once.
+    # Beside a server writing the log, the import takes the next lane and, knowing every
+    # lane's ids, finds the purchases already there.
     holder = SegmentLog(tmp_path / "log")
     try:
-        blocked = runner.invoke(app, ["events", "import-purchases", str(source)])
+        beside = runner.invoke(app, ["events", "import-purchases", str(source)])
     finally:
         holder.close()
-    assert blocked.exit_code == 2
-    assert "being written by another process" in blocked.output
+    assert beside.exit_code == 1
+    assert (tmp_path / "log" / "lane-1").is_dir()
+    assert [r.payload for r in read_log(tmp_path / "log" / "lane-1")] == []
+    assert "│    6 │         2 │        0 │          2 │" in beside.output

@@ -1,8 +1,9 @@
 """The analytics store: day-partitioned Parquet files read by DuckDB, and its loader.
 
 Layout under `store_dir`: `<table>/day=YYYY-MM-DD/part-<first log sequence>.parquet` for
-the event tables, `attributions/day=…/part-0.parquet` for attribution results,
-`products.parquet` for the product dimension, and `_checkpoint.json` for the loader. Times are
+the event tables (`part-lane-<n>-<sequence>` from a lane of the log, `part-k…` from Kafka),
+`attributions/day=…/part-0.parquet` for attribution results, `products.parquet` for the
+product dimension, and `_checkpoint.json` (`_checkpoint.lane-<n>.json`) for the loader. Times are
 epoch milliseconds (BIGINT) and every file carries its `day` column, so the queries are plain
 SQL that any engine reading Parquet (Spark, Trino, BigQuery external tables) runs unchanged.
 
@@ -30,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jarnama.tracking import events as ev
-from jarnama.tracking.log import read_log
+from jarnama.tracking.log import lanes, read_log
 
 DEDUPE_DAYS = 8
 _AD = [
@@ -256,11 +257,15 @@ class LoadResult:
 class LogLoader:
     """Moves the event log into the analytics store exactly once, resumably."""
 
-    def __init__(self, log_dir: Path | str, store: AnalyticsStore) -> None:
-        """A loader from the disk log at `log_dir` into `store`."""
+    def __init__(self, log_dir: Path | str, store: AnalyticsStore, *, lane: str = "") -> None:
+        """A loader from the disk log at `log_dir` (and its lanes) into `store`."""
         self.log_dir = Path(log_dir)
         self.store = store
-        self._checkpoint_path = store.root / "_checkpoint.json"
+        # Each lane (`jarnama.tracking.log.lanes`) has its own checkpoint and part-file names.
+        self._lane = lane
+        suffix = f".{lane}" if lane else ""
+        self._checkpoint_path = store.root / f"_checkpoint{suffix}.json"
+        self._prefix = f"part-{lane}-" if lane else "part-"
 
     def checkpoint(self) -> Checkpoint:
         """The current checkpoint (the log's start when none was written)."""
@@ -281,13 +286,29 @@ class LogLoader:
     def _drop_uncommitted(self, point: Checkpoint) -> None:
         """Delete part files of batches at or past the checkpoint (an interrupted run's)."""
         for table in SCHEMAS:
-            for path in (self.store.root / table).glob("day=*/part-*.parquet"):
-                stem = path.stem.removeprefix("part-")
+            for path in (self.store.root / table).glob(f"day=*/{self._prefix}*.parquet"):
+                stem = path.stem.removeprefix(self._prefix)
                 if stem.isdigit() and int(stem) >= point.seq:
                     path.unlink()
 
     def run(self, batch_records: int = 200_000) -> LoadResult:
-        """Load everything after the checkpoint, batch by batch; what was loaded."""
+        """Load everything after the checkpoints of every lane, batch by batch; what was loaded."""
+        result = self._run_lane(batch_records)
+        if self._lane:
+            return result
+        for lane in lanes(self.log_dir)[1:]:
+            part = LogLoader(lane, self.store, lane=lane.name)._run_lane(batch_records)
+            result = LoadResult(
+                result.records + part.records,
+                result.rows + part.rows,
+                result.duplicates + part.duplicates,
+                result.batches + part.batches,
+                result.checkpoint,
+            )
+        return result
+
+    def _run_lane(self, batch_records: int) -> LoadResult:
+        """Load one lane after its checkpoint, batch by batch."""
         self.store.root.mkdir(parents=True, exist_ok=True)
         point = self.checkpoint()
         self._drop_uncommitted(point)
@@ -316,7 +337,7 @@ class LogLoader:
                 break
         if last is None:
             return None
-        name = f"part-{point.seq:020d}.parquet"
+        name = f"{self._prefix}{point.seq:020d}.parquet"
         n_rows, dupes = write_events(self.store, decoded, name)
         after = Checkpoint(last.seq + 1, last.segment, last.next_offset)
         self._save(after)

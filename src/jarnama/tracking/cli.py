@@ -1,10 +1,9 @@
 """`jarnama events import-purchases FILE`: historic purchases into the configured event log.
 
 Writes through the event intake of `JARNAMA_EVENTS__*` (the disk log, or Kafka), so the
-purchases are durable and idempotent exactly like the batch API's. The disk log admits one
-writer: with the server running on the same log directory, stop it first or post the file to
-`POST /api/v1/events/purchases` instead. Exit status 1 when rows were refused, 2 when the
-file or the log cannot be used at all.
+purchases are durable and idempotent exactly like the batch API's. Beside a running server
+the import writes its own lane of the disk log (the loader reads every lane). Exit status 1
+when rows were refused, 2 when the file or the log cannot be used at all.
 """
 
 from __future__ import annotations

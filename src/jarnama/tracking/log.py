@@ -12,6 +12,9 @@ numbers count records from 0 and never repeat; they are the loader's checkpoint.
 One process writes a log directory: opening takes an exclusive `flock` on `<dir>/.lock`
 (released on close or when the process dies, SIGKILL included), and a second writer gets a
 clear `LogError` instead of interleaving its records and sequence numbers with the first's.
+Several writers (server workers, an import beside the server) each take a *lane*
+(`open_lane`): the first free of the log directory itself and its `lane-<n>` subdirectories,
+each an independent log with its own sequence, read and checkpointed one by one (`lanes`).
 """
 
 from __future__ import annotations
@@ -27,12 +30,17 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 HEADER = struct.Struct(">II")
+MAX_LANES = 64
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 SUFFIX = ".seg"
 
 
 class LogError(RuntimeError):
     """The log cannot make records durable (disk full, I/O error, broker unavailable)."""
+
+
+class LogBusy(LogError):
+    """Another process writes this log directory."""
 
 
 class CorruptLog(LogError):
@@ -123,7 +131,7 @@ class SegmentLog:
             fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._lock_file.close()
-            raise LogError(
+            raise LogBusy(
                 f"the event log at {self.directory} is being written by another process: "
                 "give each server process its own JARNAMA_EVENTS__LOG_DIR, or use Kafka"
             ) from None
@@ -234,6 +242,34 @@ class SegmentLog:
             self._closed = True
             self._file.close()
             self._lock_file.close()  # releases the flock
+
+
+def lanes(directory: Path | str) -> list[Path]:
+    """The lanes of a log directory: itself first, then its `lane-<n>` subdirectories by n."""
+    directory = Path(directory)
+    found = [directory]
+    if directory.exists():
+        numbered = [
+            (int(path.name.removeprefix("lane-")), path)
+            for path in directory.iterdir()
+            if path.is_dir()
+            and path.name.startswith("lane-")
+            and path.name.removeprefix("lane-").isdigit()
+        ]
+        found.extend(path for _n, path in sorted(numbered))
+    return found
+
+
+def open_lane(directory: Path | str, *, segment_bytes: int = 64 * 1024 * 1024) -> SegmentLog:
+    """The first lane of a log directory no other process writes (the directory itself first)."""
+    directory = Path(directory)
+    for number in range(MAX_LANES):
+        path = directory if number == 0 else directory / f"lane-{number}"
+        try:
+            return SegmentLog(path, segment_bytes=segment_bytes)
+        except LogBusy:
+            continue
+    raise LogError(f"all {MAX_LANES} lanes of the event log at {directory} are in use")
 
 
 def read_log(

@@ -21,7 +21,7 @@ import msgspec
 from jarnama.config import Settings
 from jarnama.tracking import events as ev
 from jarnama.tracking.ivt import InvalidTrafficFilter
-from jarnama.tracking.log import DurableLog, SegmentLog, list_segments, read_log
+from jarnama.tracking.log import DurableLog, SegmentLog, lanes, list_segments, open_lane, read_log
 
 
 class Verdict(enum.StrEnum):
@@ -104,7 +104,8 @@ class EventIntake:
                 conf.kafka_topic, kafka_config, timeout_seconds=conf.kafka_timeout_seconds
             )
         else:
-            log = SegmentLog(conf.log_dir, segment_bytes=conf.segment_bytes)
+            # Each server process takes its own lane of the log directory.
+            log = open_lane(conf.log_dir, segment_bytes=conf.segment_bytes)
         intake = cls(
             log,
             InvalidTrafficFilter(conf.bot_user_agents, conf.click_repeat_seconds),
@@ -112,7 +113,9 @@ class EventIntake:
             dedupe_max_ids=conf.dedupe_max_ids,
         )
         if isinstance(log, SegmentLog):
-            intake.remember_log(log.directory, conf.dedupe_days * 86400)
+            # Every lane: a client's retry may reach another server process than the first try.
+            for lane in lanes(conf.log_dir):
+                intake.remember_log(lane, conf.dedupe_days * 86400)
         return intake
 
     def remember_log(self, directory: Path, window_seconds: float) -> int:
