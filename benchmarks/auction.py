@@ -268,7 +268,8 @@ def main() -> None:
     """Build the network, time each request shape, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5_000)
-    parser.add_argument("--profile", action="store_true", help="cProfile the first shape")
+    parser.add_argument("--profile", action="store_true", help="cProfile one shape (--shape)")
+    parser.add_argument("--shape", type=int, default=0, help="which shape --profile runs (0-2)")
     args = parser.parse_args()
     rng = random.Random(2025)
     started = time.perf_counter()
@@ -287,7 +288,7 @@ def main() -> None:
         f"groups, {len(snapshot.campaigns):,} campaigns; build + compile {compile_seconds:.2f} s"
     )
     if args.profile:
-        make = next(iter(shapes.values()))
+        make = list(shapes.values())[args.shape]
         profiler = cProfile.Profile()
         profiler.runcall(measure, snapshot, deps, make, args.requests)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)

@@ -7,14 +7,16 @@ through `DecisionRuntime.refresh()` and times `decide()` end to end (validation,
 signed tokens, the pydantic response) for 500 candidate SKUs on the 4-slot search placement,
 and for a keyword search without candidates.
 
-    .venv/bin/python benchmarks/decisions.py [--requests 3000]
+    .venv/bin/python benchmarks/decisions.py [--requests 3000] [--db FILE] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import platform
+import pstats
 import random
 import statistics
 import tempfile
@@ -108,16 +110,24 @@ def main() -> None:
     """Build the network, compile it, time the decisions and print a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile each shape's run")
+    parser.add_argument("--db", help="keep the built network in this SQLite file for reruns")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        path = Path(args.db) if args.db else Path(tmp) / "bench.db"
+        reuse = path.exists()
+        url = f"sqlite:///{path}"
         settings = Settings(_env_file=None, database={"url": url}, log_json=False)
         engine = make_engine(url)
         upgrade(engine)
         factory = make_sessionmaker(engine)
         started = time.perf_counter()
-        skus = _populate(factory, settings)
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
+        if reuse:
+            with factory() as session:
+                skus = list(session.scalars(select(Product.sku)))
+        else:
+            skus = _populate(factory, settings)
+            print(f"seeded in {time.perf_counter() - started:.1f} s")
 
         runtime = DecisionRuntime.create(settings, factory)
         runtime.refresh(force=True)
@@ -158,12 +168,18 @@ def main() -> None:
             samples = []
             cpu = []
             winners = 0
+            profiler = cProfile.Profile() if args.profile else None
+            if profiler is not None:
+                profiler.enable()
             for body in bodies:
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = service.decide(runtime, body)
                 cpu.append(time.process_time() - c0)
                 samples.append(time.perf_counter() - t0)
                 winners += len(response.placements[0].winners)
+            if profiler is not None:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
             # CPU time (this process) beside wall time: a shared 2-core machine preempts us.
             print(f"{name:22} wall ms {_percentiles(samples)}")
             print(

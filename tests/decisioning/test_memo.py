@@ -160,3 +160,35 @@ def test_warming_builds_the_context_defaults_before_the_first_request() -> None:
     assert category == {1: CATEGORY_MISMATCH, 2: NEEDS_RELEVANCE, 3: OK}
     assert plain == {1: KEYWORD_MISMATCH, 2: OK, 3: OK}
     assert winners(snapshot, product_ids=[1]) == [2]  # the tie goes to the lower ad group id
+
+
+def test_prepared_listings_are_reused_per_context_and_change_nothing() -> None:
+    snapshot = build(
+        [product(1), product(2), product(3, active=False)],
+        [campaign(1), campaign(2, advertiser=2)],
+        [
+            listing(1, products=[1, 2, 3], keywords=[kw("кефир")]),
+            listing(2, campaign_id=2, products=[1, 2], bid=90),
+        ],
+    )
+    first = decide(snapshot, request(query="кефир", product_ids=[1, 2, 3]), deps())
+    (key,) = snapshot.memo.prepared
+    assert set(snapshot.memo.prepared[key]) == {1, 2, 3}
+    again = decide(snapshot, request(query="кефир", product_ids=[3, 2, 1]), deps())
+    plain = decide(snapshot, request(product_ids=[1, 2, 3]), deps())
+    assert len(snapshot.memo.prepared) == 2  # the plain request is a context of its own
+    # The same verdicts as when nothing was prepared: one winner per product and advertiser,
+    # the inactive product rejected once, the other pairs outbid or duplicates.
+    assert [w.ad_group_id for w in first.placements[0].winners] == [1, 2]
+    assert again.placements[0].rejections == first.placements[0].rejections
+    assert first.placements[0].rejections[R.PRODUCT_INACTIVE] == 1
+    # Without a query group 1 (keywords only) misses on products 1 and 2; 3 is out anyway.
+    assert plain.placements[0].rejections[R.KEYWORD_MISMATCH] == 2
+
+
+def test_the_prepared_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("jarnama.decisioning.auction.PREPARED_LIMIT", 2)
+    snapshot = build([product(1)], [campaign(1)], [listing(1, products=[1])])
+    for query in ("сүт", "кефир", "айран"):
+        decide(snapshot, request(query=query, product_ids=[1]), deps())
+    assert len(snapshot.memo.prepared) == 1  # emptied when full, then refilled

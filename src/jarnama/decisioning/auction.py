@@ -50,11 +50,14 @@ from jarnama.decisioning.messages import (
 from jarnama.decisioning.pricing import first_price, second_price
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
+    PREPARED_LIMIT,
     AdKind,
     CompiledAdGroup,
     CompiledPlacement,
     CreativeSpec,
     DecisionSnapshot,
+    ListingSlot,
+    PreparedListing,
     PricingRule,
 )
 
@@ -138,13 +141,22 @@ def _listing_entries(
 ) -> list[_Entry]:
     """Score every eligible (product, ad group) pair; append the codes of the rejected ones.
 
-    The hot loop of the engine (up to 500 candidates x their ad groups): everything it reads
-    is bound to a local first, the per-product facts come flat from the snapshot's listing
-    slots, and each ad group's verdict is computed once per request (in first-visit order, so
-    pacing coins are tossed in the same order as ever).
+    The hot loop of the engine (up to 500 candidates x their ad groups). What depends only on
+    the snapshot and the context (query or category) is prepared once per product and kept
+    in the snapshot's memo (`_prepare`): the context's rejections are added in one `extend`,
+    and only the ad groups it lets through are visited. Each of those gets its campaign's
+    verdict once per request, in first-visit order, so pacing coins are tossed as ever.
     """
     snapshot = context.snapshot
     products = snapshot.products
+    key = (placement.id, matcher.query, matcher.category)
+    memo = snapshot.memo.prepared
+    prepared = memo.get(key)
+    if prepared is None:
+        if len(memo) >= PREPARED_LIMIT:
+            memo.clear()
+        prepared = memo[key] = {}
+    known_prepared = prepared.get
     slot_of = snapshot.listing_slots.get(placement.id, {}).get
     product_quality = context.deps.ranker.product_quality
     store_id = context.request.store_id
@@ -154,16 +166,14 @@ def _listing_entries(
     if candidates is None:
         candidates = matcher.candidates(snapshot, placement_id)
     scores = wanted.quality_scores
-    relevant_products = matcher.relevant_products
-    negatives, hits, defaults = matcher.negatives, matcher.hits, matcher.defaults
     campaign_verdict, filter_verdict = context.campaign_verdict, context.filter_verdict
     known_campaign = context.campaigns.get
-    category = matcher.category
     verdicts: dict[int, int] = {}
     known_verdict = verdicts.get
     entries: list[_Entry] = []
     append = entries.append
     reject = rejected.append
+    reject_all = rejected.extend
 
     visits: Iterable[tuple[int, int]] = enumerate(candidates)
     if len(set(candidates)) != len(candidates):
@@ -179,52 +189,35 @@ def _listing_entries(
         visits = ((position, product_id) for product_id, position in first.items())
 
     for position, product_id in visits:
-        slot = slot_of(product_id)
-        if slot is None:
-            if product_id not in products:
-                reject(UNKNOWN_PRODUCT)
-            continue  # most candidates carry no ads here
-        reserve, problem, groups, store_ids, path, leaf = slot
-        if problem is not None:
-            reject(CODES_BY_VALUE[problem])
+        listing = known_prepared(product_id)
+        if listing is None:
+            slot = slot_of(product_id)
+            if slot is None:
+                if product_id not in products:
+                    reject(UNKNOWN_PRODUCT)
+                continue  # most candidates carry no ads here
+            listing = prepared[product_id] = _prepare(slot, product_id, matcher)
+        reserve, problem, store_ids, leaf, passing, context_rejects = listing
+        if problem:
+            reject(problem)
             continue
         if store_id is not None and store_id not in store_ids:
             reject(OUT_OF_STOCK)
             continue
+        if context_rejects:
+            reject_all(context_rejects)
         quality = 0
-        for group_id, bid, group in groups:
+        for group_id, bid, group, after in passing:
             code = known_verdict(group_id)
             if code is None:
-                # `listing_verdict`, inlined: the context first (no state, no coin), then the
-                # campaign (memoised per request) and the ad group's own filters.
-                if group_id in negatives:
-                    code = NEGATIVE_KEYWORD
-                elif group_id in hits:
-                    code = OK
-                else:
-                    code = defaults[group_id]
-                if code <= NEEDS_RELEVANCE:
-                    verdict = known_campaign(group.campaign.id)
-                    if verdict is None:
-                        verdict = campaign_verdict(group.campaign)
-                    if verdict == OK and group.has_filters:
-                        verdict = filter_verdict(group, channel)
-                    if verdict != OK:
-                        code = verdict
+                code = known_campaign(group.campaign.id)
+                if code is None:
+                    code = campaign_verdict(group.campaign)
+                if code == OK and group.has_filters:
+                    code = filter_verdict(group, channel)
                 verdicts[group_id] = code
-            if code:
-                if code != NEEDS_RELEVANCE:
-                    reject(code)
-                    continue
-                if (
-                    product_id not in relevant_products
-                    if relevant_products is not None
-                    else category is not None and category not in path
-                ):
-                    reject(NOT_RELEVANT)
-                    continue
-            if bid < reserve:
-                reject(BELOW_RESERVE)
+            if code or after:
+                reject(code or after)
                 continue
             if not quality:
                 if scores is not None:
@@ -233,6 +226,33 @@ def _listing_entries(
                     quality = product_quality(placement_id, product_id, leaf)
             append((-quality * bid, -bid, group_id, product_id, quality, reserve, group, None))
     return entries
+
+
+def _prepare(slot: ListingSlot, product_id: int, matcher: ContextMatcher) -> PreparedListing:
+    """What the context decides about a product's ad groups, before any per-request state."""
+    reserve, problem, groups, store_ids, path, leaf = slot
+    if problem is not None:
+        return (reserve, CODES_BY_VALUE[problem], store_ids, leaf, (), ())
+    negatives, hits, defaults = matcher.negatives, matcher.hits, matcher.defaults
+    passing: list[tuple[int, int, CompiledAdGroup, int]] = []
+    rejects: list[int] = []
+    for group_id, bid, group in groups:
+        if group_id in negatives:
+            code = NEGATIVE_KEYWORD
+        elif group_id in hits:
+            code = OK
+        else:
+            code = defaults[group_id]
+        if code > NEEDS_RELEVANCE:
+            rejects.append(code)
+            continue
+        after = OK
+        if code == NEEDS_RELEVANCE and not matcher.relevant(product_id, path):
+            after = NOT_RELEVANT
+        elif bid < reserve:
+            after = BELOW_RESERVE
+        passing.append((group_id, bid, group, after))
+    return (reserve, 0, store_ids, leaf, tuple(passing), tuple(rejects))
 
 
 def _creative_entries(

@@ -293,6 +293,24 @@ ListingSlot = tuple[
     int | None,
 ]
 
+# A promoted product on a listing placement as one context (query or category) sees it, all
+# request-independent: (reserve, product problem code or 0, stores holding it, leaf category,
+# the ad groups the context lets through as (group id, effective bid, group, code after the
+# campaign's verdict: OK, NOT_RELEVANT or BELOW_RESERVE), and the codes of those it rejects).
+PreparedListing = tuple[
+    int,
+    int,
+    frozenset[int],
+    int | None,
+    tuple[tuple[int, int, "CompiledAdGroup", int], ...],
+    tuple[int, ...],
+]
+# Contexts whose prepared listings are kept per snapshot. Each holds up to every product it
+# auctioned (~150 KB for 500 products), so far fewer than the other memos: ~40 MB at most.
+# A context's first requests pay ~30 % more to prepare what later ones reuse (500 candidates
+# without a query: p50 1,070 -> 590 µs once warm).
+PREPARED_LIMIT = 256
+
 # Bound of each per-snapshot memo (distinct queries, categories, retrievals, hours); a full
 # memo is emptied and refilled rather than tracked as an LRU (cheaper on the hot path).
 MEMO_LIMIT = 8192
@@ -320,7 +338,15 @@ class SnapshotMemo:
     reads and writes are atomic under the GIL, a race only computes a value twice.
     """
 
-    __slots__ = ("categories", "context_defaults", "hours", "queries", "retrievals")
+    __slots__ = (
+        "bid_order",
+        "categories",
+        "context_defaults",
+        "hours",
+        "prepared",
+        "queries",
+        "retrievals",
+    )
 
     def __init__(self) -> None:
         """Empty memos."""
@@ -333,6 +359,12 @@ class SnapshotMemo:
         self.hours: dict[tuple[int, int], dict[int, int]] = {}
         # kind of context (query, category, neither) → ad group → its verdict without a hit.
         self.context_defaults: dict[int, dict[int, int]] = {}
+        # listing placement → promoted product → its rank by best effective bid (then id):
+        # the retrieval cap keeps the best ranks without scanning each product's ad groups.
+        self.bid_order: dict[int, dict[int, int]] = {}
+        # (placement, query or None, category or None) → product → its `PreparedListing`
+        # (the context's verdicts on its ad groups), filled as products are first auctioned.
+        self.prepared: dict[tuple[int, str | None, int | None], dict[int, PreparedListing]] = {}
 
 
 def remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
