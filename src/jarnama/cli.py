@@ -13,6 +13,7 @@ from jarnama.config import Settings, load_settings, masked
 from jarnama.core.errors import ConfigurationError
 from jarnama.creators.cli import creators_app
 from jarnama.demo.cli import demo_app
+from jarnama.exchange.report_cli import exchange_app
 from jarnama.measurement import lift_cli  # noqa: F401 (registers `report lift`, `recompute`)
 from jarnama.measurement.cli import report_app
 from jarnama.money.cli import rates_app
@@ -26,6 +27,7 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+app.add_typer(exchange_app, name="exchange")
 app.add_typer(rates_app, name="rates")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")

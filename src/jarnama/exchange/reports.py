@@ -351,11 +351,16 @@ def report(
         if screen is None or not principal.can_access(screen.account_id):
             raise NotFound("screen not found", field="screen_id")
     flt = ReportFilter(since, until, principal.visible_account_ids(), screen_id, bidder, deal)
+    return report_for(session, by, flt)
+
+
+def report_for(session: Session, by: Dimension, flt: ReportFilter) -> ExchangeReportOut:
+    """The report over a filter as the API and the CLI render it (no tenant check here)."""
     rows = build_report(session, by, flt)
     return ExchangeReportOut(
         group_by=by.value,
-        since=since,
-        until=until,
+        since=flt.since,
+        until=flt.until,
         rows=[rows[key].out(key) for key in sorted(rows, key=lambda k: _sort_key(k, by))],
         totals=_totals(session, flt).out("total"),
     )
