@@ -171,9 +171,12 @@ async def ask_for_ad(
     screen = await unit_of_work(request, prepare)
     auction = await _auction(runtime, screen, plays_at, now, source="player", test=body.test)
     if auction.result.win is None:
+        # Unfilled auctions count in the reports too (and queue unreviewed creatives).
+        await unit_of_work(request, lambda session: runtime.ops.record(session, screen, auction))
         return Response(status_code=204)
 
     def store(session: Session) -> AdOut:
+        runtime.ops.record(session, screen, auction)
         lease = player.record_lease(session, screen, auction, plays_at, settings, source="player")
         return player.ad_out(lease, screen, runtime.settings.base_url)
 
@@ -352,10 +355,18 @@ async def openrtb_auction(
         for (imp, screen, plays_at), auction in zip(slots, auctions, strict=True)
         if auction.result.win is not None
     ]
+
+    def record_all(session: Session) -> None:
+        """Every imp's auction for the reports, won or not (exchange/ops.py)."""
+        for (_, screen, _), auction in zip(slots, auctions, strict=True):
+            runtime.ops.record(session, screen, auction)
+
     if not won:
+        await unit_of_work(request, record_all)
         return Response(status_code=204)
 
     def store(session: Session) -> list[tuple[inbound.InboundImp, Any, Decimal, dict[str, Any]]]:
+        record_all(session)
         rows = []
         for imp, screen, plays_at, auction in won:
             win = auction.result.win
