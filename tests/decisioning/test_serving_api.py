@@ -341,3 +341,22 @@ def test_charge_event_reports_what_happened(
     assert first.amount_mtiyn == 120_000
     assert charge_event(runtime, session, token, EventKind.CLICK).status is EventStatus.DUPLICATE
     assert session.scalar(select(func.count()).select_from(SpendEntry)) == 1
+
+
+def test_a_malformed_decision_body_names_the_field_as_every_route_does(
+    client: TestClient, world: World
+) -> None:
+    headers = {**world.admin.headers, "content-type": "application/json"}
+    cases = [
+        (b'{"placements": [{"placement": "search-top", "slots": 0}]}', "placements.0.slots"),
+        (b'{"placements": [{"placement": "search-top"}], "extra": 1}', "extra"),
+        (b'{"placements": [', None),
+        (b"", None),
+    ]
+    for raw, field in cases:
+        response = client.post("/api/v1/decisions", content=raw, headers=headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"] == "validation_error"
+        assert response.json()["field"] == field, response.text
+    unauthenticated = client.post("/api/v1/decisions", content=b"{")
+    assert unauthenticated.status_code == 401  # the caller is checked before the body

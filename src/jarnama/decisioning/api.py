@@ -28,7 +28,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -128,6 +130,12 @@ async def post_decision(
     body: DecisionRequestBody, principal: DecisionCallerDep, runtime: RuntimeDep, request: Request
 ) -> Response:
     """Run the auctions of every placement in the request and return the winners per slot."""
+    return _answer(request, principal, runtime, body)
+
+
+def _answer(
+    request: Request, principal: Principal, runtime: DecisionRuntime, body: DecisionRequestBody
+) -> Response:
     principal.ensure_scope(Scope.AUCTIONS)
     if not principal.is_network_admin:
         raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
@@ -135,6 +143,31 @@ async def post_decision(
     if runtime.ghosts.pending:  # ghost ads go to the event intake after the answer is sent
         response.background = BackgroundTask(flush_to_intake, request, runtime.ghosts)
     return response
+
+
+async def post_decision_lean(request: Request) -> Response:
+    """`POST /decisions` without FastAPI's dependency solving and body handling.
+
+    The same caller, runtime and answer as `post_decision` (which stays in the router for
+    the OpenAPI document and is matched by nothing, since this route comes first); the body
+    is parsed and validated from the raw bytes in one pass (`model_validate_json`) instead of
+    `json.loads` and then a validation of the dict. A malformed body answers the same 422.
+    """
+    principal = await decision_caller(request)
+    runtime = await get_runtime(request)
+    try:
+        body = DecisionRequestBody.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in errors]
+        ) from None
+    return _answer(request, principal, runtime, body)
+
+
+# First in the router, so it answers `POST /api/v1/decisions` (~0.1 ms less per decision).
+router.add_route("/decisions", post_decision_lean, methods=["POST"], include_in_schema=False)
+router.routes.insert(0, router.routes.pop())
 
 
 @tracking_router.get(

@@ -21,6 +21,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import msgspec
+
 from jarnama.config import Settings
 from jarnama.decisioning.schemas import BillingModel
 
@@ -64,6 +66,9 @@ class BidClaims:
 def new_bid_id() -> str:
     """A unique bid nonce: 96 random bits, URL-safe (16 characters)."""
     return base64.urlsafe_b64encode(os.urandom(12)).decode()
+
+
+_encode = msgspec.json.Encoder().encode
 
 
 def _b64(data: bytes) -> str:
@@ -121,7 +126,9 @@ class BidSigner:
             claims.expires_at,
             claims.user_id,
         ]
-        payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
+        # msgspec writes the same compact UTF-8 JSON as json.dumps(separators=(",", ":"),
+        # ensure_ascii=False), ~5x faster: a decision signs one token per winner.
+        payload = _b64(_encode(body))
         signed = f"{self._key_id}.{payload}"
         return f"{signed}.{self._mac(self._keys[self._key_id], signed)}"
 
