@@ -72,15 +72,24 @@ def db_upgrade(revision: str = typer.Argument("heads", help="Target revision (de
 def serve(
     host: str | None = typer.Option(None, help="Bind address (default JARNAMA_HOST)."),
     port: int | None = typer.Option(None, help="Port (default JARNAMA_PORT)."),
-    workers: int = typer.Option(1, min=1, help="Server processes."),
+    workers: int | None = typer.Option(
+        None,
+        min=1,
+        help="Server processes (default: one per core with JARNAMA_REDIS_URL set, else 1, "
+        "since without Redis spend and caps live in one process).",
+    ),
 ) -> None:
-    """Run the API server."""
+    """Run the API server (uvicorn picks uvloop and httptools, both installed)."""
+    import os
+
     import uvicorn
 
     from jarnama.core.logging import configure_logging
 
     settings = settings_or_exit()
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if settings.redis_url else 1
     uvicorn.run(
         "jarnama.app:create_app",
         factory=True,
