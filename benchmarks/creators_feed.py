@@ -22,6 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
 from benchmarks.catalog_import import (
     DEFAULT_POSTGRES,
     machine,
@@ -112,18 +115,28 @@ def generate(rows: int, codes: list[str], clicks: list[str]) -> bytes:
 
 
 def run(
-    engine: object, settings: Settings, offer_id: int, data: bytes
-) -> tuple[float, float, feed.FeedReport]:
-    """Import the file in one transaction (commit included); wall and CPU seconds, report."""
+    engine: Engine, settings: Settings, offer_id: int, data: bytes
+) -> tuple[float, float, int, feed.FeedReport]:
+    """Import the file in one transaction (commit included): wall s, CPU s, SQL statements."""
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(engine, "before_cursor_execute", count)
     started, cpu_started = time.perf_counter(), time.process_time()
-    with transaction(make_sessionmaker(engine)) as session:
-        offer = repository.offer(session, offer_id)
-        assert offer is not None
-        source = rows_of_bytes(data, "csv", "orders.csv")
-        report = feed.import_feed(
-            session, settings, offer, source, actor="benchmark", source=source.name
-        )
-    return time.perf_counter() - started, time.process_time() - cpu_started, report
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            offer = repository.offer(session, offer_id)
+            assert offer is not None
+            source = rows_of_bytes(data, "csv", "orders.csv")
+            report = feed.import_feed(
+                session, settings, offer, source, actor="benchmark", source=source.name
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return time.perf_counter() - started, time.process_time() - cpu_started, statements, report
 
 
 def main() -> None:
@@ -142,7 +155,7 @@ def main() -> None:
     rows = min(max(args.rows, 1), MAX_ROWS)
     settings = Settings(_env_file=None, environment="test", auth={"secret_key": "bench-secret"})
     print(f"machine: {machine()}")
-    results: list[tuple[str, str, float, float, feed.FeedReport]] = []
+    results: list[tuple[str, str, float, float, int, feed.FeedReport]] = []
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="jarnama-bench-") as tmp:
@@ -155,22 +168,23 @@ def main() -> None:
                 offer_id, codes, clicks = build(engine, settings)
                 data = generate(rows, codes, clicks)
                 for label in ("first upload", "re-upload"):
-                    seconds, cpu, report = run(engine, settings, offer_id, data)
-                    results.append((backend, label, seconds, cpu, report))
+                    seconds, cpu, statements, report = run(engine, settings, offer_id, data)
+                    results.append((backend, label, seconds, cpu, statements, report))
                     print(f"  {backend} {label}: {seconds:.1f} s", flush=True)
     print()
     print(
         f"{'backend':<11} {'run':<13} {'rows':>7} {'seconds':>8} {'rows/s':>7} {'cpu s':>6}"
-        "  outcome"
+        f" {'SQL/row':>7}  outcome"
     )
-    for backend, label, seconds, cpu, report in results:
+    for backend, label, seconds, cpu, statements, report in results:
         outcome = (
             f"created {report.created:,}, updated {report.updated:,}, "
             f"unchanged {report.unchanged:,}, rejected {report.rejected:,}"
         )
         print(
             f"{backend:<11} {label:<13} {report.rows:>7,} {seconds:>8.1f} "
-            f"{report.rows / seconds:>7,.0f} {cpu:>6.1f}  {outcome}"
+            f"{report.rows / seconds:>7,.0f} {cpu:>6.1f} {statements / max(report.rows, 1):>7.2f}"
+            f"  {outcome}"
         )
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict, InvalidInput
-from jarnama.creators import ledger_repository
-from jarnama.creators.models import Book, LedgerEntry, LedgerTransaction
+from jarnama.creators import deferred, ledger_repository
+from jarnama.creators.models import Book, Conversion, LedgerEntry, LedgerTransaction
 
 
 class InsufficientEscrow(Conflict):
@@ -41,14 +41,24 @@ def post(
     conversion_id: int | None = None,
     payout_batch_id: int | None = None,
     memo: str = "",
+    conversion: Conversion | None = None,
 ) -> LedgerTransaction:
-    """Record one balanced transaction; refuse unbalanced legs and any that overdraw escrow."""
+    """Record one balanced transaction; refuse unbalanced legs and any that overdraw escrow.
+
+    `conversion` names the conversion when it may not be flushed yet (deferred writes).
+    """
     legs = [leg for leg in legs if leg.amount_tiyn != 0]
     if not legs:
         raise InvalidInput("a ledger transaction needs at least one non-zero leg")
     if sum(leg.amount_tiyn for leg in legs) != 0:
         raise InvalidInput(f"ledger legs of '{kind}' do not sum to zero")
-    current = ledger_repository.lock_balances(session, [(leg.book, leg.account_id) for leg in legs])
+    keys = [(leg.book, leg.account_id) for leg in legs]
+    books = deferred.books_of(session)
+    current = (
+        books.balances(keys)
+        if books is not None
+        else ledger_repository.lock_balances(session, keys)
+    )
     after = dict(current)
     for leg in legs:
         after[(leg.book, leg.account_id)] += leg.amount_tiyn
@@ -61,7 +71,15 @@ def post(
     txn = LedgerTransaction(
         kind=kind, conversion_id=conversion_id, payout_batch_id=payout_batch_id, memo=memo
     )
+    if conversion is not None and conversion_id is None:
+        txn.conversion = conversion
     session.add(txn)
+    if books is not None:
+        # The chunk's flush inserts the transaction; its entries and the balances are written
+        # by DeferredBooks.write after it.
+        for leg in legs:
+            books.post(txn, leg.book, leg.account_id, leg.amount_tiyn)
+        return txn
     session.flush()
     for leg in legs:
         session.add(
@@ -119,8 +137,9 @@ def earn(
     creator_id: int,
     gross_tiyn: int,
     tax_tiyn: int,
-    conversion_id: int,
+    conversion_id: int | None,
     kind: str = "approval",
+    conversion: Conversion | None = None,
 ) -> None:
     """Move an approved payout from escrow to the creator (and withheld tax to the state)."""
     post(
@@ -132,6 +151,7 @@ def earn(
             Leg(Book.TAX_PAYABLE, creator_id, tax_tiyn),
         ],
         conversion_id=conversion_id,
+        conversion=conversion,
     )
 
 
@@ -142,7 +162,8 @@ def reverse(
     creator_id: int,
     gross_tiyn: int,
     tax_tiyn: int,
-    conversion_id: int,
+    conversion_id: int | None,
+    conversion: Conversion | None = None,
 ) -> None:
     """Give a refunded payout back to escrow (negative entries for the creator)."""
     post(
@@ -154,4 +175,5 @@ def reverse(
             Leg(Book.TAX_PAYABLE, creator_id, -tax_tiyn),
         ],
         conversion_id=conversion_id,
+        conversion=conversion,
     )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jarnama.core.errors import Conflict
 from jarnama.core.time import ALMATY, utcnow
-from jarnama.creators import ledger, ledger_repository, repository
+from jarnama.creators import deferred, ledger, ledger_repository, repository
 from jarnama.creators.models import (
     Conversion,
     ConversionEvent,
@@ -43,17 +43,19 @@ def event(
     data: dict[str, Any] | None = None,
 ) -> None:
     """Append one step to a conversion's history."""
-    session.add(
-        ConversionEvent(
-            conversion_id=conversion.id,
-            actor=actor,
-            kind=kind,
-            from_status=before.value if before else None,
-            to_status=conversion.status.value,
-            note=note,
-            data=data or {},
-        )
-    )
+    values: dict[str, Any] = {
+        "actor": actor,
+        "kind": kind,
+        "from_status": before.value if before else None,
+        "to_status": conversion.status.value,
+        "note": note,
+        "data": data or {},
+    }
+    books = deferred.books_of(session)
+    if books is not None:  # written with the chunk, once the conversion has its id
+        books.event(conversion, values)
+        return
+    session.add(ConversionEvent(conversion_id=conversion.id, **values))
 
 
 def share(amount: int, numerator: int, denominator: int) -> int:
@@ -115,8 +117,11 @@ def approve(
     profile = repository.profile(session, conversion.creator_account_id)
     status = profile.tax_status if profile else TaxStatus.INDIVIDUAL
     start, end = _year_bounds(now)
-    year_to_date = ledger_repository.gross_income(
-        session, conversion.creator_account_id, start, end
+    books = deferred.books_of(session)
+    year_to_date = (
+        books.gross_income(conversion.creator_account_id, start, end)
+        if books is not None
+        else ledger_repository.gross_income(session, conversion.creator_account_id, start, end)
     )
     period = table.on(now.astimezone(ALMATY).date())
     held = withholding(period, status, conversion.payout_tiyn, year_to_date_tiyn=year_to_date)
@@ -127,6 +132,7 @@ def approve(
         gross_tiyn=held.gross_tiyn,
         tax_tiyn=held.tax_tiyn,
         conversion_id=conversion.id,
+        conversion=conversion,
     )
     before = conversion.status
     conversion.status = ConversionStatus.APPROVED
@@ -147,7 +153,7 @@ def approve(
             "tax_status": status.value,
         },
     )
-    session.flush()
+    deferred.flush(session)
     return conversion
 
 
@@ -192,7 +198,7 @@ def decline(
         note=text,
         data={"reason": reason.value, "evidence": list(evidence)},
     )
-    session.flush()
+    deferred.flush(session)
     return conversion
 
 
@@ -224,6 +230,7 @@ def refund(
             gross_tiyn=gross_back,
             tax_tiyn=tax_back,
             conversion_id=conversion.id,
+            conversion=conversion,
         )
     conversion.refunded_tiyn += amount_tiyn
     conversion.payout_tiyn -= gross_back
@@ -246,7 +253,7 @@ def refund(
             "tax_reversed_tiyn": tax_back,
         },
     )
-    session.flush()
+    deferred.flush(session)
     return conversion
 
 

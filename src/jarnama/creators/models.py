@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jarnama.core.db import Base, BigId, JsonDoc, UTCDateTime, str_enum
 from jarnama.core.time import utcnow
@@ -397,6 +397,11 @@ class LedgerTransaction(Base):
     payout_batch_id: Mapped[int | None] = mapped_column(BigId, index=True)
     memo: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set instead of conversion_id when the conversion is not flushed yet (the purchase feed
+    # writes a chunk of rows in one flush, see creators/deferred.py); never loaded.
+    conversion: Mapped[Conversion | None] = relationship(
+        primaryjoin="foreign(LedgerTransaction.conversion_id) == Conversion.id", lazy="raise"
+    )
 
 
 class LedgerEntry(Base):

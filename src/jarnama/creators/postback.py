@@ -23,7 +23,7 @@ from jarnama.config import Settings
 from jarnama.core.errors import JarnamaError, NotFound
 from jarnama.core.money import Currency, Money, MoneyError, Rounding, Tenge
 from jarnama.core.time import ALMATY, utcnow
-from jarnama.creators import fraud, lifecycle, repository, scope
+from jarnama.creators import deferred, fraud, lifecycle, repository, scope
 from jarnama.creators.codes import new_click_id, normalise_code
 from jarnama.creators.crypto import PiiCipher
 from jarnama.creators.models import (
@@ -38,6 +38,7 @@ from jarnama.creators.models import (
     OfferStatus,
     ParticipationStatus,
 )
+from jarnama.creators.order_facts import DbFacts, OrderFacts
 from jarnama.creators.schemas import PostbackResult
 from jarnama.creators.service import postback_token_hash
 from jarnama.creators.taxes import TaxTable, tax_table
@@ -121,7 +122,8 @@ def _amount_tiyn(
         raise _reject("no_exchange_rate", exc.message, "currency") from exc
 
 
-def _occurred_at(raw: str | None, now: dt.datetime) -> dt.datetime:
+def occurred_at(raw: str | None, now: dt.datetime) -> dt.datetime:
+    """When a reported order happened: ISO 8601 with an offset or Unix seconds, else now."""
     if not raw:
         return now
     try:
@@ -152,14 +154,14 @@ class Attributed:
 
 
 def _attribute(
-    session: Session, offer: Offer, click_id: str | None, promo: str | None, at: dt.datetime
+    facts: OrderFacts, offer: Offer, click_id: str | None, promo: str | None, at: dt.datetime
 ) -> Attributed:
     """Apply the offer's attribution policy to the code and the click of a postback."""
     code_hit: Attributed | None = None
     click_hit: Attributed | None = None
     problems: list[tuple[str, str, str]] = []
     if promo:
-        code = repository.code_by_value(session, offer.id, normalise_code(promo))
+        code = facts.code_by_value(offer.id, normalise_code(promo))
         if code is None or code.creator_account_id is None:
             problems.append(
                 ("unknown_promo_code", "no creator holds this promo code", "promo_code")
@@ -169,7 +171,7 @@ def _attribute(
                 code.creator_account_id, "code", code.code, None, code_platform=code.platform
             )
     if click_id:
-        click = repository.click_by_id(session, click_id)
+        click = facts.click_by_id(click_id)
         window = dt.timedelta(days=offer.click_window_days)
         if click is None or click.offer_id != offer.id:
             problems.append(("unknown_click_id", "no click of this offer has this id", "click_id"))
@@ -183,7 +185,7 @@ def _attribute(
             )
         else:
             chosen = click
-            visits = repository.visitor_clicks(session, offer.id, click.visitor_id, at - window, at)
+            visits = facts.visitor_clicks(offer.id, click.visitor_id, at - window, at)
             if visits:
                 chosen = visits[0] if offer.click_model is ClickModel.FIRST else visits[-1]
             click_hit = Attributed(chosen.creator_account_id, "click", None, chosen)
@@ -210,7 +212,11 @@ def _attribute(
 
 
 def platform_credit(
-    session: Session, offer: Offer, who: Attributed, at: dt.datetime
+    session: Session,
+    offer: Offer,
+    who: Attributed,
+    at: dt.datetime,
+    facts: OrderFacts | None = None,
 ) -> tuple[str | None, str | None]:
     """Which of the creator's platforms a sale is credited to, and by which rule.
 
@@ -219,16 +225,17 @@ def platform_credit(
     3. post: the creator's latest post for the offer submitted before the sale;
     otherwise none ("unspecified" in reports). See docs/creators.md.
     """
+    facts = facts or DbFacts(session)
     click = who.click
     if click is not None and click.creator_account_id == who.creator_id:
-        link = repository.link(session, click.link_id)
+        link = facts.link(click.link_id)
         if link is not None and link.platform:
             return link.platform, "link"
     if who.code is not None and who.code_platform:
         return who.code_platform, "code"
     posts = [
         p
-        for p in repository.posts_of(session, offer.id, who.creator_id)
+        for p in facts.posts_of(offer.id, who.creator_id)
         if p.submitted_at <= at + dt.timedelta(minutes=10)
     ]
     if posts:
@@ -247,45 +254,41 @@ def _day_start(instant: dt.datetime) -> dt.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 
 
-def _over_cap(session: Session, offer: Offer, at: dt.datetime, payout: int) -> str | None:
+def _over_cap(facts: OrderFacts, offer: Offer, at: dt.datetime, payout: int) -> str | None:
     """Which cap this conversion would break, if any."""
     if offer.daily_cap is not None:
-        if repository.count_conversions(session, offer.id, _day_start(at)) >= offer.daily_cap:
+        if facts.count_conversions(offer.id, _day_start(at)) >= offer.daily_cap:
             return f"the offer's daily cap of {offer.daily_cap} conversions is reached"
     if offer.monthly_cap is not None:
-        if repository.count_conversions(session, offer.id, _month_start(at)) >= offer.monthly_cap:
+        if facts.count_conversions(offer.id, _month_start(at)) >= offer.monthly_cap:
             return f"the offer's monthly cap of {offer.monthly_cap} conversions is reached"
     if offer.budget_tiyn is not None:
-        committed = repository.offer_payout_committed(session, offer.id)
+        committed = facts.offer_payout_committed(offer.id)
         if committed + payout > offer.budget_tiyn:
             return f"the offer's total budget of {Tenge(offer.budget_tiyn)} is spent"
     return None
 
 
 def _fraud_facts(
-    session: Session, settings: Settings, offer: Offer, who: Attributed, conversion: Conversion
+    facts: OrderFacts, settings: Settings, offer: Offer, who: Attributed, conversion: Conversion
 ) -> fraud.FraudFacts:
     at = conversion.occurred_at
-    profile = repository.profile(session, who.creator_id)
+    profile = facts.profile(who.creator_id)
     audience = frozenset(profile.audience_cities) if profile else frozenset()
     same_buyer: list[tuple[int, dt.datetime]] = []
     if conversion.buyer_hash:
-        same_buyer = repository.buyer_orders(
-            session, who.creator_id, conversion.buyer_hash, at - dt.timedelta(days=30)
+        same_buyer = facts.buyer_orders(
+            who.creator_id, conversion.buyer_hash, at - dt.timedelta(days=30)
         )
-    cities = repository.code_order_cities(
-        session, who.creator_id, offer.id, at - dt.timedelta(days=7)
-    )
-    today = repository.count_conversions(
-        session, offer.id, _day_start(at), creator_id=who.creator_id
-    )
+    cities = facts.code_order_cities(who.creator_id, offer.id, at - dt.timedelta(days=7))
+    today = facts.count_conversions(offer.id, _day_start(at), creator_id=who.creator_id)
     week = (
-        repository.count_conversions(
-            session, offer.id, _day_start(at) - dt.timedelta(days=7), creator_id=who.creator_id
+        facts.count_conversions(
+            offer.id, _day_start(at) - dt.timedelta(days=7), creator_id=who.creator_id
         )
         - today
     )
-    posts = repository.posts_of(session, offer.id, who.creator_id)
+    posts = facts.posts_of(offer.id, who.creator_id)
     return fraud.FraudFacts(
         amount_tiyn=conversion.amount_tiyn,
         occurred_at=at,
@@ -306,11 +309,9 @@ def _fraud_facts(
         code_orders_7d_outside_audience=sum(1 for c in cities if c and c not in audience),
         orders_today=today,
         orders_previous_7d=week,
-        clicks_24h=repository.count_clicks(
-            session, who.creator_id, offer.id, at - dt.timedelta(days=1)
-        ),
-        orders_24h=repository.count_conversions(
-            session, offer.id, at - dt.timedelta(days=1), creator_id=who.creator_id
+        clicks_24h=facts.count_clicks(who.creator_id, offer.id, at - dt.timedelta(days=1)),
+        orders_24h=facts.count_conversions(
+            offer.id, at - dt.timedelta(days=1), creator_id=who.creator_id
         ),
         unlabelled_post=bool(posts) and not any(p.label_ok for p in posts),
         coupon_domains=tuple(settings.creators.coupon_domains),
@@ -333,6 +334,24 @@ def handle(
     return record(session, settings, offer, call.params, f"postback:offer:{offer.id}", now=now)
 
 
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What one reported order did: its conversion, and whether it was a repeat."""
+
+    conversion: Conversion
+    created: bool
+    duplicate: bool
+
+    def result(self) -> PostbackResult:
+        """The answer to the shop."""
+        return PostbackResult(
+            conversion_id=self.conversion.id,
+            status=self.conversion.status,
+            duplicate=self.duplicate,
+            payout_tiyn=self.conversion.payout_tiyn,
+        )
+
+
 def record(
     session: Session,
     settings: Settings,
@@ -349,6 +368,30 @@ def record(
     A caller that already looked the order up (the feed, a chunk at a time) passes
     `looked_up=True` and the order's conversion, or None when the order is new.
     """
+    applied = apply_order(
+        session, settings, offer, p, actor, now=now, looked_up=looked_up, existing=existing
+    )
+    return applied.result()
+
+
+def apply_order(
+    session: Session,
+    settings: Settings,
+    offer: Offer,
+    p: dict[str, str],
+    actor: str,
+    *,
+    now: dt.datetime | None = None,
+    looked_up: bool = False,
+    existing: Conversion | None = None,
+    facts: OrderFacts | None = None,
+) -> Applied:
+    """`record`, answering the conversion itself; `facts` are the reads (SQL by default).
+
+    Inside `deferred.deferred(session)` (the feed's chunks) nothing is flushed: the new
+    conversion is only added, and a duplicate order id fails the caller's chunk flush.
+    """
+    facts = facts or DbFacts(session)
     now = now or utcnow()
     order_id = (p.get("order_id") or "").strip()
     if not order_id or len(order_id) > 100:
@@ -358,7 +401,7 @@ def record(
         raise _reject(
             "unknown_status", "status is one of " + ", ".join(POSTBACK_STATUSES), "status"
         )
-    at = _occurred_at(p.get("occurred_at"), now)
+    at = occurred_at(p.get("occurred_at"), now)
     amount, original = _amount_tiyn(
         session, settings, p.get("amount"), p.get("currency") or "KZT", at.astimezone(ALMATY).date()
     )
@@ -369,7 +412,8 @@ def record(
     if not looked_up:
         existing = repository.conversion_by_order(session, offer.id, order_id)
     if existing is not None:
-        return _update_existing(session, tax_table(settings), existing, status, amount, actor, now)
+        moved = _update_existing(session, tax_table(settings), existing, status, amount, actor, now)
+        return Applied(existing, created=False, duplicate=not moved)
     if status == "refunded":
         raise _reject("unknown_order", "a refund for an order that was never reported", "order_id")
     if offer.status is not OfferStatus.ACTIVE and offer.status is not OfferStatus.PAUSED:
@@ -378,26 +422,24 @@ def record(
         goal_name = Goal(p.get("goal") or "sale")
     except ValueError as exc:
         raise _reject("unknown_goal", "goal is one of " + ", ".join(Goal), "goal") from exc
-    goals = {g.goal: g for g in repository.goals(session, [offer.id])}
+    goals = {g.goal: g for g in facts.goals(offer.id)}
     goal = goals.get(goal_name)
     if goal is None:
         raise _reject("unknown_goal", f"the offer pays no '{goal_name.value}' goal", "goal")
     if goal.kind.value == "percent" and amount <= 0:
         raise _reject("invalid_amount", "a percent payout needs the order amount", "amount")
-    who = _attribute(session, offer, p.get("click_id"), p.get("promo_code"), at)
-    participation = repository.participation(session, offer.id, who.creator_id)
+    who = _attribute(facts, offer, p.get("click_id"), p.get("promo_code"), at)
+    participation = facts.participation(offer.id, who.creator_id)
     if participation is None or participation.status is not ParticipationStatus.APPROVED:
         raise _reject(
             "creator_not_in_offer", "the attributed creator is not approved for this offer"
         )
-    month_count = repository.count_conversions(
-        session, offer.id, _month_start(at), creator_id=who.creator_id
-    )
+    month_count = facts.count_conversions(offer.id, _month_start(at), creator_id=who.creator_id)
     bonus = lifecycle.tier_bonus(offer, month_count + 1)
     in_scope = scope.check(session, offer, lines)
     base = scope.payout_base(amount, in_scope)
     payout = lifecycle.payout_for(goal, participation.rates.get(goal_name.value), base, bonus)
-    platform, platform_source = platform_credit(session, offer, who, at)
+    platform, platform_source = platform_credit(session, offer, who, at, facts)
     conversion = Conversion(
         offer_id=offer.id,
         advertiser_account_id=offer.account_id,
@@ -421,31 +463,46 @@ def record(
         hold_until=at + dt.timedelta(days=offer.hold_days),
         evidence=[],
         fraud_reasons=[],
+        # Every column is given, even as NULL, so that a chunk's conversions share one column
+        # set and go in as one multi-row INSERT (a different set starts a new statement).
+        refunded_tiyn=0,
+        tax_tiyn=0,
+        decline_reason=None,
+        decline_text=None,
+        payout_batch_id=None,
+        decided_at=None,
+        created_at=utcnow(),
     )
-    verdict = fraud.score(_fraud_facts(session, settings, offer, who, conversion))
+    verdict = fraud.score(_fraud_facts(facts, settings, offer, who, conversion))
     conversion.fraud_score = verdict.score
     conversion.fraud_reasons = [
         {"code": r.code, "points": r.points, "detail": r.detail} for r in verdict.reasons
     ]
     conversion.needs_review = verdict.needs_review(settings.creators.review_score)
-    cap = _over_cap(session, offer, at, payout)
+    cap = _over_cap(facts, offer, at, payout)
     out_of_area = bool(
         offer.cities and conversion.buyer_city and conversion.buyer_city not in offer.cities
     )
     # Two reports of one order at once (a shop retrying, a feed and a postback) both pass the
     # look-up above; the unique (offer, order) key lets one insert win, and the other answers
     # the winner's conversion as a repeat instead of failing.
-    savepoint = session.begin_nested()
-    try:
+    if deferred.books_of(session) is not None:
         session.add(conversion)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        winner = repository.conversion_by_order(session, offer.id, order_id)
-        if winner is None:
-            raise
-        return _update_existing(session, tax_table(settings), winner, status, amount, actor, now)
-    savepoint.commit()
+    else:
+        savepoint = session.begin_nested()
+        try:
+            session.add(conversion)
+            session.flush()
+        except IntegrityError:
+            savepoint.rollback()
+            winner = repository.conversion_by_order(session, offer.id, order_id)
+            if winner is None:
+                raise
+            moved = _update_existing(
+                session, tax_table(settings), winner, status, amount, actor, now
+            )
+            return Applied(winner, created=False, duplicate=not moved)
+        savepoint.commit()
     lifecycle.event(
         session,
         conversion,
@@ -501,13 +558,8 @@ def record(
         lifecycle.approve(
             session, conversion, actor, tax_table(settings), note="confirmed by the shop", now=now
         )
-    session.flush()
-    return PostbackResult(
-        conversion_id=conversion.id,
-        status=conversion.status,
-        duplicate=False,
-        payout_tiyn=conversion.payout_tiyn,
-    )
+    deferred.flush(session)
+    return Applied(conversion, created=True, duplicate=False)
 
 
 def _shop_declined(session: Session, conversion: Conversion, actor: str, now: dt.datetime) -> None:
@@ -535,8 +587,8 @@ def _update_existing(
     amount: int,
     actor: str,
     now: dt.datetime,
-) -> PostbackResult:
-    """A repeated order id: answer the same conversion, applying a new status if one came."""
+) -> bool:
+    """A repeated order id: apply a new status if one came; True when the conversion moved."""
     duplicate = True
     current = conversion.status
     if status == "approved" and current is ConversionStatus.PENDING and not conversion.needs_review:
@@ -569,12 +621,7 @@ def _update_existing(
             note="refund reported by the shop",
         )
         duplicate = False
-    return PostbackResult(
-        conversion_id=conversion.id,
-        status=conversion.status,
-        duplicate=duplicate,
-        payout_tiyn=conversion.payout_tiyn,
-    )
+    return not duplicate
 
 
 # --- clicks ------------------------------------------------------------------------------------
