@@ -6,10 +6,22 @@ click_id, goal, buyer (or buyer_hash), city, referrer, occurred_at, lines — an
 order id exactly like postbacks are: re-uploading a file changes nothing, a later status
 (approved, cancelled, refunded) moves the existing conversion.
 
-All or nothing: the run writes inside a SAVEPOINT and each row inside its own, so a refused
-row leaves no trace. When a row is refused and `allow_partial` is off, every row is still
-tried (so every problem is reported by line, field and reason) and the outer SAVEPOINT is
-rolled back at the end. The caller owns the transaction and commits.
+Rows are applied 500 at a time (`_apply_chunk`): one set of queries preloads what the
+chunk's rows can ask about (`order_facts.ChunkFacts`: codes, clicks, participations, profiles,
+the counts behind caps, tiers and fraud rules), each row is decided in turn by the same
+`postback` code against those facts — kept current as rows are applied, so a cap reached or a
+repeat buyer inside the chunk is seen by the next row — and the chunk is written in one flush
+(`deferred`: a few multi-row statements, balances locked and checked in memory). A refused
+row's objects are dropped before the flush, which is what its rolled-back SAVEPOINT did. A
+chunk that meets a conflict (the same order written by a postback meanwhile) is rolled back
+and applied again row by row, each row in a SAVEPOINT of its own with every fact by SQL — the
+reference path, also chosen by `row_by_row=True`; tests/creators/test_feed_chunks.py holds
+the two to the same result.
+
+All or nothing: the run writes inside a SAVEPOINT, so a refused row leaves no trace. When a
+row is refused and `allow_partial` is off, every row is still tried (so every problem is
+reported by line, field and reason) and the outer SAVEPOINT is rolled back at the end. The
+caller owns the transaction and commits.
 """
 
 from __future__ import annotations
@@ -240,7 +252,11 @@ def _apply_chunk(
         added.append(instance)
 
     try:
-        facts = order_facts.ChunkFacts.load(session, offer, good, times, conversions.values())
+        if all(p.get("order_id", "").strip() in conversions for p in good):
+            # Known orders only move (a re-upload, status updates): no row reads the facts.
+            facts = order_facts.ChunkFacts(session, offer)
+        else:
+            facts = order_facts.ChunkFacts.load(session, offer, good, times, conversions.values())
         event.listen(session, "transient_to_pending", track)
         try:
             with deferred.deferred(session) as books:
