@@ -304,6 +304,8 @@ def _resolve_targeting(
     for field in ("keywords", "negative_keywords"):
         if field in changes:
             values[field] = targeting.normalise_keywords(values[field], field)
+    if {"keywords", "negative_keywords"} & changes.keys():
+        targeting.check_negatives(values["keywords"], values["negative_keywords"])
     if "category_ids" in changes:
         existing = set(repository.category_paths(session, values["category_ids"]))
         values["category_ids"] = targeting.check_ids_exist(

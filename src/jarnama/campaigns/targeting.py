@@ -13,6 +13,8 @@ from jarnama.campaigns import repository
 from jarnama.campaigns.models import AdGroupKind, MatchType
 from jarnama.catalog.models import Channel, Placement, PlacementKind
 from jarnama.core.errors import InvalidInput
+from jarnama.decisioning.text import MatchType as TextMatch
+from jarnama.decisioning.text import keyword_matches, terms
 
 # The ad kind each placement kind sells; the auction engine uses the same mapping
 # (decisioning.snapshot.DEFAULT_AD_KIND): CPC listings and CPM banners never share an auction.
@@ -42,12 +44,48 @@ def normalise_keywords(keywords: Sequence[Mapping[str, str]], field: str) -> lis
         text = " ".join(keyword["text"].split())
         if not text:
             raise InvalidInput("a keyword must not be blank", field=f"{field}.{index}.text")
+        if not terms(text):
+            # «!!!» or «—» normalise to nothing: such a keyword would match no query, and an
+            # ad group left without keywords would serve on every search.
+            raise InvalidInput(
+                f"keyword {text!r} has no letters or digits to match a search with",
+                field=f"{field}.{index}.text",
+            )
         match = MatchType(keyword["match"]).value
         key = (text.casefold(), match)
         if key not in seen:
             seen.add(key)
             result.append({"text": text, "match": match})
     return result
+
+
+def _blocks(negative: Mapping[str, str], keyword: Mapping[str, str]) -> bool:
+    """Whether `negative` refuses every query that `keyword` would match."""
+    positive, match = terms(keyword["text"]), TextMatch(keyword["match"])
+    blocker, how = terms(negative["text"]), TextMatch(negative["match"])
+    if not keyword_matches(blocker, how, positive, frozenset(positive)):
+        return False
+    # A query matching an exact keyword is its terms; one matching a phrase holds them in
+    # order; one matching a broad keyword holds them in any order, among other words.
+    return (
+        match is TextMatch.EXACT
+        or how is TextMatch.BROAD
+        or (how is TextMatch.PHRASE and match is TextMatch.PHRASE)
+    )
+
+
+def check_negatives(
+    keywords: Sequence[Mapping[str, str]], negatives: Sequence[Mapping[str, str]]
+) -> None:
+    """Raise when a negative keyword shuts out a keyword completely (it could never serve)."""
+    for index, negative in enumerate(negatives):
+        for keyword in keywords:
+            if _blocks(negative, keyword):
+                raise InvalidInput(
+                    f"negative keyword {negative['text']!r} ({negative['match']}) excludes every "
+                    f"search the keyword {keyword['text']!r} ({keyword['match']}) matches",
+                    field=f"negative_keywords.{index}",
+                )
 
 
 def check_products(session: Session, account_id: int, product_ids: Sequence[int]) -> list[int]:
