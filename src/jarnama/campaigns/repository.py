@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from jarnama.campaigns.models import (
@@ -98,6 +98,28 @@ def product_ids_of(session: Session, ad_group_ids: Collection[int]) -> dict[int,
         rows = session.execute(
             select(AdGroupProduct.ad_group_id, AdGroupProduct.product_id)
             .where(AdGroupProduct.ad_group_id.in_(chunk))
+            .order_by(AdGroupProduct.ad_group_id, AdGroupProduct.product_id)
+        )
+        for ad_group_id, product_id in rows:
+            result[ad_group_id].append(product_id)
+    return result
+
+
+def owned_product_ids_of(session: Session, ad_group_ids: Collection[int]) -> dict[int, list[int]]:
+    """The promoted products of each ad group whose brand its advertiser still owns, in id order.
+
+    A brand can change hands after an ad group was made (`PATCH /api/v1/catalog/brands/{id}`):
+    the former owner must stop promoting its products at once, not at the next edit.
+    """
+    result: dict[int, list[int]] = {ad_group_id: [] for ad_group_id in ad_group_ids}
+    for chunk in _chunks(sorted(ad_group_ids)):
+        rows = session.execute(
+            select(AdGroupProduct.ad_group_id, AdGroupProduct.product_id)
+            .join(AdGroup, AdGroup.id == AdGroupProduct.ad_group_id)
+            .join(Product, Product.id == AdGroupProduct.product_id)
+            .join(Brand, Brand.id == Product.brand_id)
+            .where(AdGroupProduct.ad_group_id.in_(chunk))
+            .where(Brand.owner_account_id == AdGroup.account_id)
             .order_by(AdGroupProduct.ad_group_id, AdGroupProduct.product_id)
         )
         for ad_group_id, product_id in rows:
@@ -369,5 +391,16 @@ def serving_fingerprint(session: Session) -> tuple[Any, ...]:
     parts.extend(
         session.execute(select(func.count(), func.max(AudienceSegmentMember.added_at))).one()
     )
-    parts.append(session.scalar(select(func.count()).select_from(AdGroupProduct)))
+    # The promoted products, and how many of them their ad group's advertiser still owns:
+    # a brand changing hands changes the second number, so serving drops them at once.
+    owned = case((Brand.owner_account_id == AdGroup.account_id, 1), else_=0)
+    parts.extend(
+        session.execute(
+            select(func.count(), func.coalesce(func.sum(owned), 0))
+            .select_from(AdGroupProduct)
+            .join(AdGroup, AdGroup.id == AdGroupProduct.ad_group_id)
+            .join(Product, Product.id == AdGroupProduct.product_id)
+            .outerjoin(Brand, Brand.id == Product.brand_id)
+        ).one()
+    )
     return tuple(parts)

@@ -182,15 +182,16 @@ def list_serving_state(session: Session, now: dt.datetime | None = None) -> Serv
     approved creatives, caps and the members of targeted segments, in plain structures.
 
     Campaigns that start later are included (the engine checks the schedule per request), so
-    a scheduled start needs no rebuild. Product activity and stock are the catalog's: the
-    compiler joins them.
+    a scheduled start needs no rebuild. Only products of brands the ad group's advertiser
+    owns now are listed (a brand may have changed hands since). Product activity and stock
+    are the catalog's: the compiler joins them.
     """
     now = now or utcnow()
     fingerprint = repository.serving_fingerprint(session)
     campaigns = repository.serving_campaigns(session, now)
     ad_groups = repository.serving_ad_groups(session, [c.id for c in campaigns])
     group_ids = [g.id for g in ad_groups]
-    products = repository.product_ids_of(session, group_ids)
+    products = repository.owned_product_ids_of(session, group_ids)
     creatives = tuple(
         ServingCreative(
             id=c.id,
