@@ -121,15 +121,22 @@ def _assert_invisible_and_untouchable(
             },
         ),
     ]
+    creates.append(("/api/v1/campaigns", campaign_body(account_id=owner)))
     for url, body in creates:
         response = client.post(url, json=body, headers=h)
         assert response.status_code in ({403, 404} if read_only else {404}), response.text
+    # Reviewing creatives is the network admin's alone: refused before any lookup.
+    for action, review in (("approve", None), ("reject", {"reason": "mine now"})):
+        response = client.post(f"/api/v1/creatives/{creative}/{action}", json=review, headers=h)
+        assert response.status_code == 403, (action, response.text)
 
     for url in ("/api/v1/campaigns", "/api/v1/ad-groups", "/api/v1/creatives"):
         listed = client.get(url, headers=h).json()["items"]
         assert all(item["account_id"] != owner for item in listed), url
     filtered = client.get("/api/v1/ad-groups", params={"campaign_id": campaign}, headers=h)
     assert filtered.json()["items"] == []
+    by_group = client.get("/api/v1/creatives", params={"ad_group_id": banner}, headers=h)
+    assert by_group.json()["items"] == []
     by_account = client.get("/api/v1/campaigns", params={"account_id": owner}, headers=h)
     assert by_account.json()["items"] == []
 
