@@ -26,11 +26,13 @@ from jarnama.creators.models import (
 from tests.creators.helpers import Exchange, build, fund
 
 COLUMNS = ["order_id", "amount", "status", "promo_code", "click_id", "buyer", "city", "occurred_at"]
-OFFER = {
+OFFER: dict[str, Any] = {
     "daily_cap": 22,
     "cities": ["Almaty", "Astana"],
     "tiers": [{"min_monthly_conversions": 5, "bonus_bp": 1_000}],
 }
+# The same feed against a total budget (25,000 ₸ of payouts) and a monthly cap instead.
+BUDGET: dict[str, Any] = {**OFFER, "daily_cap": None, "budget_tiyn": 2_500_000, "monthly_cap": 40}
 
 
 def _noon() -> dt.datetime:
@@ -42,9 +44,11 @@ def _noon() -> dt.datetime:
     return noon.astimezone(dt.UTC)
 
 
-def _exchange(session: Session, settings: Settings, now: dt.datetime) -> tuple[Exchange, str]:
+def _exchange(
+    session: Session, settings: Settings, now: dt.datetime, offer: dict[str, Any]
+) -> tuple[Exchange, str]:
     """A fresh exchange with capped offer, 5,000 ₸ of escrow and one click of creator 2."""
-    ex = build(session, settings, **OFFER)
+    ex = build(session, settings, **offer)
     fund(session, ex, 5_000)
     _url, click_id, _visitor = postback.click(session, ex.slug2, "visitor-1", None)
     click = repository.click_by_id(session, click_id)
@@ -223,37 +227,50 @@ def _outcome(
     }
 
 
-@pytest.mark.parametrize("chunk", [500, 4])
+@pytest.mark.parametrize(
+    ("offer", "chunk"), [(OFFER, 500), (OFFER, 4), (BUDGET, 500)], ids=["cap", "cap-4", "budget"]
+)
 def test_a_chunked_import_decides_like_the_row_by_row_path(
-    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch, chunk: int
+    session: Session,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    offer: dict[str, Any],
+    chunk: int,
 ) -> None:
     now = _noon()
-    reference_ex, reference_click = _exchange(session, settings, now)
+    reference_ex, reference_click = _exchange(session, settings, now, offer)
     data = _rows(reference_ex, reference_click, now)
     report = _import(session, reference_ex, data, now, row_by_row=True)
     reference = _outcome(session, reference_ex, reference_click, report)
 
     monkeypatch.setattr(feed, "LOOKUP_CHUNK", chunk)
-    ex, click_id = _exchange(session, settings, now)
+    ex, click_id = _exchange(session, settings, now, offer)
     report = _import(session, ex, _rows(ex, click_id, now), now)
     assert _outcome(session, ex, click_id, report) == reference
 
-    # The fixture really exercises what it claims to.
+    assert ledger_repository.total_of_entries(session) == 0
+    assert reference["balances"][(Book.ESCROW, "advertiser")] >= 0
+    assert ledger.escrow(session, ex.advertiser_id) == ledger.escrow(
+        session, reference_ex.advertiser_id
+    )
+    # The fixture really exercises what it claims to: a cap reached inside the chunk, …
+    capped = [
+        c["decline_text"] for c in reference["conversions"] if c["decline_reason"] == "over_cap"
+    ]
+    assert capped
+    assert all(("total budget" if offer is BUDGET else "daily cap") in text for text in capped)
+    if offer is BUDGET:
+        return
+    # … fraud rules fed by earlier rows of the same file, one order moved three times, refusals.
     by_order = {c["order_id"]: c for c in reference["conversions"]}
     reasons = {r["code"] for c in reference["conversions"] for r in c["fraud_reasons"]}
     assert {"repeat_buyer", "duplicate_order", "sudden_spike", "click_to_order_too_fast"} <= reasons
-    assert [c["order_id"] for c in reference["conversions"] if c["decline_reason"] == "over_cap"]
     assert by_order["S-11"]["decline_reason"] == "out_of_scope"
     assert by_order["D-1"]["status"] == ConversionStatus.APPROVED
     assert by_order["D-1"]["refunded_tiyn"] == 5_000 * 100
     assert by_order["D-2"]["status"] == ConversionStatus.DECLINED
     assert ("row", "insufficient_escrow") in {(f, r) for _line, f, r in reference["errors"]}
     assert {r for _line, _f, r in reference["errors"]} >= {"unknown_promo_code", "unknown_order"}
-    assert reference["balances"][(Book.ESCROW, "advertiser")] >= 0
-    assert ledger_repository.total_of_entries(session) == 0
-    assert ledger.escrow(session, ex.advertiser_id) == ledger.escrow(
-        session, reference_ex.advertiser_id
-    )
 
 
 def test_a_chunk_meeting_an_order_written_meanwhile_is_replayed_row_by_row(
