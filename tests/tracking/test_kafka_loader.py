@@ -124,3 +124,29 @@ def test_an_unknown_topic_is_a_clear_error(tmp_path: Path) -> None:
             timeout_seconds=2,
         )
     log.close()
+
+
+def test_the_load_command_reads_the_configured_topic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from jarnama.cli import app
+
+    topic = f"events-{uuid.uuid4().hex[:8]}"
+    log, config = _cluster(topic)
+    log.append(_events("d", 6))
+    monkeypatch.setenv("JARNAMA_EVENTS__BACKEND", "kafka")
+    monkeypatch.setenv("JARNAMA_EVENTS__KAFKA_BOOTSTRAP_SERVERS", config["bootstrap.servers"])
+    monkeypatch.setenv("JARNAMA_EVENTS__KAFKA_TOPIC", topic)
+    monkeypatch.setenv("JARNAMA_EVENTS__KAFKA_TIMEOUT_SECONDS", "5")
+    monkeypatch.setenv("JARNAMA_MEASUREMENT__STORE_DIR", str(tmp_path / "store"))
+    runner = CliRunner()
+    first = runner.invoke(app, ["events", "load"])
+    assert first.exit_code == 0, first.output
+    assert "7 events read from the kafka log: 10 rows written, 0 duplicates" in first.output
+    again = runner.invoke(app, ["events", "load"])
+    assert "0 events read" in again.output
+    store = AnalyticsStore(tmp_path / "store")
+    assert _ids(store, "clicks") == Counter({"d0": 1, "d3": 1})
+    log.close()

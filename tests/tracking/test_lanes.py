@@ -97,3 +97,23 @@ def test_the_loader_reads_every_lane_once_and_drops_a_retry_sent_to_another_lane
     restarted.close()
     logged = [ev.decode(r.payload).id for lane in lanes(tmp_path / "log") for r in read_log(lane)]
     assert sorted(logged) == ["p1", "p2", "p2", "p3", "p4"]
+
+
+def test_the_load_command_reads_every_lane_of_the_disk_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from jarnama.cli import app
+
+    first, second = open_lane(tmp_path / "log"), open_lane(tmp_path / "log")
+    first.append([ev.encode(purchase("p1"))])
+    second.append([ev.encode(purchase("p2")), ev.encode(purchase("p1"))])
+    first.close()
+    second.close()
+    monkeypatch.setenv("JARNAMA_EVENTS__LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("JARNAMA_MEASUREMENT__STORE_DIR", str(tmp_path / "store"))
+    result = CliRunner().invoke(app, ["events", "load"])
+    assert result.exit_code == 0, result.output
+    assert "3 events read from the disk log: 2 rows written, 1 duplicates" in result.output
+    assert _ids(AnalyticsStore(tmp_path / "store")) == Counter({"p1": 1, "p2": 1})

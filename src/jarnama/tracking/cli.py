@@ -1,4 +1,4 @@
-"""`jarnama events import-purchases FILE`: historic purchases into the configured event log.
+"""`jarnama events import-purchases FILE` and `jarnama events load`: into the log, then the store.
 
 Writes through the event intake of `JARNAMA_EVENTS__*` (the disk log, or Kafka), so the
 purchases are durable and idempotent exactly like the batch API's. Beside a running server
@@ -28,7 +28,10 @@ from jarnama.tracking.importer import ImportFileError, file_size, import_purchas
 from jarnama.tracking.log import LogError
 
 SHOWN_ERRORS = 50
-events_app = typer.Typer(help="Event intake: bulk imports.", no_args_is_help=True)
+events_app = typer.Typer(
+    help="Event intake: bulk imports, and loading the log into the analytics store.",
+    no_args_is_help=True,
+)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -111,3 +114,40 @@ def import_purchases_command(
             for error in tally.errors:
                 writer.writerow([error.line, error.order_id or "", error.field or "", error.detail])
     raise typer.Exit(1)
+
+
+@events_app.command("load")
+def load_command() -> None:
+    """Load the event log (disk lanes or the Kafka topic) into the analytics store, exactly once."""
+    from jarnama.cli import settings_or_exit
+    from jarnama.measurement.store import AnalyticsStore, LogLoader
+
+    settings = settings_or_exit()
+    conf = settings.events
+    store = AnalyticsStore(settings.measurement.store_dir)
+    try:
+        if conf.backend == "kafka":
+            from jarnama.tracking.kafka_loader import KafkaLoader
+
+            loader = KafkaLoader(
+                conf.kafka_topic,
+                {"bootstrap.servers": conf.kafka_bootstrap_servers, **conf.kafka_config},
+                store,
+                group_id=conf.kafka_loader_group,
+                timeout_seconds=conf.kafka_timeout_seconds,
+            )
+            try:
+                kafka = loader.run()
+            finally:
+                loader.close()
+            records, rows, duplicates = kafka.messages, kafka.rows, kafka.duplicates
+        else:
+            disk = LogLoader(conf.log_dir, store).run()
+            records, rows, duplicates = disk.records, disk.rows, disk.duplicates
+    except (LogError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    out.print(
+        f"{records:,} events read from the {conf.backend} log: {rows:,} rows written, "
+        f"{duplicates:,} duplicates dropped (store: {store.root})"
+    )

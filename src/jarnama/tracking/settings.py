@@ -41,6 +41,8 @@ class EventSettings(BaseModel):
     # Extra librdkafka properties (e.g. security.protocol, sasl.*); acks and idempotence are fixed.
     kafka_config: dict[str, str] = Field(default_factory=dict)
     kafka_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Consumer group of the loader (`jarnama events load`): it holds the committed offsets.
+    kafka_loader_group: str = Field(default="jarnama-loader", min_length=1, max_length=255)
     bot_user_agents: list[str] = Field(default_factory=lambda: list(DEFAULT_BOT_USER_AGENTS))
     # A second click on the same ad by the same user within this many seconds is invalid.
     click_repeat_seconds: int = Field(default=30, ge=0, le=3600)
