@@ -37,6 +37,7 @@ from jarnama.exchange.notices import NoticeSender
 from jarnama.exchange.openrtb import Slot
 from jarnama.exchange.settings import ExchangeSettings
 
+DRAIN_SECONDS = 60
 DSPS = {f"dsp{i}": {"mode": "bid", "price": f"{3 + i}.00", "currency": "USD"} for i in range(5)}
 
 
@@ -90,7 +91,19 @@ async def _run(
     await asyncio.gather(*(one(i) for i in range(count)))
     seconds = time.perf_counter() - started
     cpu_ms = (time.process_time() - cpu) * 1000 / count
-    await exchange.notices.drain()
+    # Bounded: notices that cannot be delivered in time are reported, never waited for forever.
+    drained = time.perf_counter()
+    try:
+        await asyncio.wait_for(exchange.notices.drain(), DRAIN_SECONDS)
+    except TimeoutError:
+        print(f"notices not drained within {DRAIN_SECONDS} s: {exchange.notices.stats}")
+    stats = exchange.notices.stats
+    print(
+        f"  {count} auctions, {concurrency} in flight: notices queued {stats.queued}, "
+        f"delivered {stats.delivered}, retried {stats.retried}, failed {stats.failed}, "
+        f"drained in {time.perf_counter() - drained:.1f} s",
+        flush=True,
+    )
     await exchange.notices.close()
     await exchange.client.aclose()
     return overheads, walls, count / seconds, cpu_ms

@@ -250,3 +250,51 @@ def test_deal_bids_reach_the_auction_through_the_core(dsp: str, tmp_path: Path) 
         assert str(win.price) == "4.00"
     finally:
         httpx.put(f"{dsp}/_config/beta", content=json.dumps(BEHAVIOURS["beta"]))
+
+
+def test_late_bidders_leave_no_connection_behind(dsp: str) -> None:
+    """Calls past their deadline end by their own timeout; the pool keeps nothing assigned.
+
+    Cancelling an httpx call mid-response left its connection assigned in httpcore's pool for
+    good; enough of them filled the pool and stalled every later call (benchmarks/exchange.py).
+    Answers that arrive right at the deadline are the ones that were cut mid-response.
+    """
+    settings = ExchangeSettings(tmax_ms=150, notice_backoff_ms=10)
+    edge = {"mode": "bid", "price": "4.00", "currency": "USD"}
+
+    async def go() -> tuple[int, int, int]:
+        client = make_client(settings)
+        notices = NoticeSender(client, attempts=1)
+        bidders = {code: _spec(dsp, code) for code in ("alpha", "beta", "hang")}
+        exchange = Exchange(bidders, settings, client, notices)
+        gate = asyncio.Semaphore(6)
+
+        async def one(index: int) -> None:
+            async with gate:
+                slot = Slot(
+                    screen=screen(floor_cpm=Decimal("1000"), daypart_floors=()),
+                    plays_at=_in_open_hours(),
+                    auction_id=f"late-{time.time_ns()}-{index}",
+                )
+                await exchange.auction(slot, RATES, now=NOW)
+
+        try:
+            await asyncio.gather(*(one(index) for index in range(60)))
+            for _ in range(150):  # the late calls end within their own timeout (~0.1 s)
+                if not exchange._stragglers and not any(exchange._in_flight.values()):
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.wait_for(notices.drain(), 5)
+            pool = client._transport._pool  # type: ignore[attr-defined]
+            busy = sum(1 for connection in pool.connections if not connection.is_idle())
+            return len(pool._requests), busy, sum(exchange._in_flight.values())
+        finally:
+            await notices.close()
+            await client.aclose()
+
+    for delay in (112, 118, 124):  # around beta's 120 ms budget
+        httpx.put(f"{dsp}/_config/beta", content=json.dumps(edge | {"delay_ms": delay}))
+        try:
+            assert asyncio.run(go()) == (0, 0, 0), delay
+        finally:
+            httpx.put(f"{dsp}/_config/beta", content=json.dumps(BEHAVIOURS["beta"]))

@@ -127,6 +127,10 @@ class Exchange:
         self.client = client
         self.notices = notices
         self.limiter = QpsLimiter()
+        # Bidder calls past their deadline, left to end by their own timeout (kept referenced),
+        # and every bidder's calls not ended yet (stragglers included).
+        self._stragglers: set[asyncio.Future[httpx.Response]] = set()
+        self._in_flight: dict[str, int] = {}
         self._clock = clock
         self._order = {code: index for index, code in enumerate(self.bidders)}
         # Weather and traffic for every request (set by the runtime; None: no context sent).
@@ -169,6 +173,11 @@ class Exchange:
                 continue
             if not self.limiter.allow(code, spec.qps):
                 skipped.append(BidderOutcome(code, "throttled", detail="over its QPS cap"))
+                continue
+            if self._in_flight.get(code, 0) >= self.settings.bidder_max_in_flight:
+                # Shed load: a bidder that has not answered this many calls gets no more
+                # until it does, so its late calls never fill the connection pool.
+                skipped.append(BidderOutcome(code, "throttled", detail="too many calls in flight"))
                 continue
             request = by_currency.get(spec.currency)
             if request is None:
@@ -234,11 +243,25 @@ class Exchange:
             body = gzip.compress(body, compresslevel=5)
             headers["content-encoding"] = "gzip"
         started = self._clock()
-        try:
-            async with asyncio.timeout_at(deadline):
-                response = await self.client.post(outbound.uri, content=body, headers=headers)
-                payload = await response.aread()
-        except TimeoutError:
+        loop = asyncio.get_running_loop()
+        # Never cancel an httpx call: a request cancelled while its response is being closed
+        # leaves its connection assigned in httpcore's pool for good (1.0.9; 43 of 64
+        # connections after 500 auctions at 16 in flight), until the pool is full and every
+        # later call and notice waits forever. httpx's own timeouts end the call cleanly
+        # instead; the answer waits only until the deadline and abandons a late call, which
+        # then ends by its timeout in the background.
+        seconds = max(0.001, deadline - loop.time())
+        call = asyncio.ensure_future(
+            self.client.post(
+                outbound.uri, content=body, headers=headers, timeout=httpx.Timeout(seconds)
+            )
+        )
+        self._in_flight[spec.code] = self._in_flight.get(spec.code, 0) + 1
+        call.add_done_callback(lambda _: self._call_ended(spec.code))
+        done, _ = await asyncio.wait({call}, timeout=max(0.0, deadline - loop.time()))
+        if not done:
+            self._stragglers.add(call)
+            call.add_done_callback(self._forget_straggler)
             return BidderOutcome(
                 spec.code,
                 "timeout",
@@ -246,7 +269,18 @@ class Exchange:
                 timeout_ms=budget_ms,
                 detail=f"no answer within {budget_ms} ms",
             )
-        except httpx.HTTPError as exc:
+        try:
+            response = call.result()
+            payload = response.content
+        except httpx.TimeoutException:
+            return BidderOutcome(
+                spec.code,
+                "timeout",
+                latency_ms=(self._clock() - started) * 1000,
+                timeout_ms=budget_ms,
+                detail=f"no answer within {budget_ms} ms",
+            )
+        except Exception as exc:  # httpx.HTTPError, or a bad URL: never raise on the hot path
             return BidderOutcome(
                 spec.code,
                 "error",
@@ -266,6 +300,16 @@ class Exchange:
             status = "no_bid"
         detail = "; ".join(error.message for error in result.errors)
         return BidderOutcome(spec.code, status, result, latency, budget_ms, detail)
+
+    def _call_ended(self, bidder: str) -> None:
+        """One call of `bidder` ended (answered, failed or timed out)."""
+        self._in_flight[bidder] = self._in_flight.get(bidder, 1) - 1
+
+    def _forget_straggler(self, call: asyncio.Future[httpx.Response]) -> None:
+        """Drop a finished late call and read its outcome (nobody else will)."""
+        self._stragglers.discard(call)
+        if not call.cancelled():
+            call.exception()
 
 
 def new_auction_id() -> str:

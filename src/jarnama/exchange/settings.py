@@ -32,6 +32,9 @@ class ExchangeSettings(BaseModel):
     revenue_share: Decimal = Field(default=Decimal("0.15"), ge=0, le=1, decimal_places=4)
     schain_asi: str = Field(default="jarnama.kz", min_length=3, max_length=253)
     max_connections: int = Field(default=200, ge=1, le=10_000)
+    # Calls one bidder may have unanswered at once (late ones included); beyond it the bidder
+    # is skipped, so a slow DSP cannot take the whole connection pool.
+    bidder_max_in_flight: int = Field(default=64, ge=1, le=10_000)
     notice_attempts: int = Field(default=3, ge=1, le=10)
     notice_backoff_ms: int = Field(default=200, ge=1, le=60_000)
     notice_timeout_ms: int = Field(default=2_000, ge=10, le=60_000)
