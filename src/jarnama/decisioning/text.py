@@ -80,7 +80,10 @@ def stem(token: str) -> str:
     if KAZAKH_LETTERS.intersection(token):
         return _stem_kazakh(token)
     if _is_cyrillic(token):
-        return _stem_russian(token)
+        # Kazakh inflects loanwords without Kazakh letters too («йогурттар», «колбасалар»):
+        # strip a Kazakh plural (and what follows it) around the Russian stemmer, so
+        # «принтер», «принтера» and «принтерлер» still meet.
+        return _strip_kazakh_plural(_stem_russian(_strip_kazakh_plural(token)))
     return token
 
 
@@ -103,6 +106,25 @@ def _strip_one(word: str, suffixes: tuple[str, ...], min_stem: int) -> str:
 
 def _stem_russian(word: str) -> str:
     return _strip_one(word, _RU_ENDINGS, _RU_MIN_STEM)
+
+
+_KK_PLURAL_MIN_STEM = 3
+
+
+def _strip_kazakh_plural(word: str) -> str:
+    """`word` without a Kazakh plural and the possessive/case suffixes after it, if it has one."""
+    for tail in ("", *_KK_CASE, *_KK_POSSESSIVE):
+        if tail and not word.endswith(tail):
+            continue
+        rest = word[: len(word) - len(tail)]
+        for possessive in ("", *_KK_POSSESSIVE):
+            if possessive and (tail in _KK_POSSESSIVE or not rest.endswith(possessive)):
+                continue
+            body = rest[: len(rest) - len(possessive)]
+            for plural in _KK_PLURAL:
+                if body.endswith(plural) and len(body) - len(plural) >= _KK_PLURAL_MIN_STEM:
+                    return body[: -len(plural)]
+    return word
 
 
 def _stem_kazakh(word: str) -> str:
