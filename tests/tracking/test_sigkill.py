@@ -1,5 +1,7 @@
 """Kill the real server with SIGKILL in the middle of a purchase stream, restart, retry.
 
+Both batch routes: `/events/purchases` and `/events/batch` (every kind; purchases here).
+
 Every acknowledged purchase is in the log after the restart, and no purchase is there twice
 (the client retries everything it sent, acknowledged or not, as a real POS would).
 Loopback only, bounded to a few seconds.
@@ -16,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -61,9 +64,16 @@ def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("the server did not start within 120 s")
 
 
+def _body(route: str, ids: list[str]) -> dict[str, Any]:
+    if route == "purchases":
+        return {"purchases": [purchase_json(i) for i in ids]}
+    return {"events": [{"kind": "purchase", **purchase_json(i)} for i in ids]}
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("route", ["purchases", "batch"])
 def test_every_acknowledged_event_survives_sigkill_and_none_is_there_twice(
-    tmp_path: Path,
+    tmp_path: Path, route: str
 ) -> None:
     db_url = f"sqlite:///{tmp_path}/jarnama.db"
     engine = make_engine(db_url)
@@ -88,7 +98,7 @@ def test_every_acknowledged_event_survives_sigkill_and_none_is_there_twice(
         "JARNAMA_LOG_LEVEL": "ERROR",
     }
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/api/v1/events/purchases"
+    url = f"http://127.0.0.1:{port}/api/v1/events/{route}"
     headers = {"Authorization": f"Bearer {token}"}
     acked: set[str] = set()
     sent: list[list[str]] = []
@@ -104,9 +114,7 @@ def test_every_acknowledged_event_survives_sigkill_and_none_is_there_twice(
                 with lock:
                     sent.append(ids)
                 try:
-                    response = client.post(
-                        url, json={"purchases": [purchase_json(i) for i in ids]}, headers=headers
-                    )
+                    response = client.post(url, json=_body(route, ids), headers=headers)
                 except httpx.TransportError:
                     return  # the server died under this request: its fate is unknown
                 if response.status_code == 200 and response.json()["accepted"] == BATCH:
@@ -139,9 +147,7 @@ def test_every_acknowledged_event_survives_sigkill_and_none_is_there_twice(
         # The client retries every batch it sent: acknowledged ones come back as duplicates.
         with httpx.Client(timeout=10) as client:
             for ids in sent:
-                response = client.post(
-                    url, json={"purchases": [purchase_json(i) for i in ids]}, headers=headers
-                )
+                response = client.post(url, json=_body(route, ids), headers=headers)
                 assert response.status_code == 200
                 result = response.json()
                 assert result["accepted"] + result["duplicates"] == BATCH
