@@ -14,13 +14,14 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from jarnama.core.errors import Forbidden, InvalidInput, PayloadTooLarge, ServiceUnavailable
 from jarnama.core.time import utcnow
 from jarnama.decisioning.service import EventKind, EventStatus, TokenRejected, verify_token
 from jarnama.decisioning.tokens import BidClaims
-from jarnama.deps import PrincipalDep
+from jarnama.deps import PrincipalDep, SessionDep
 from jarnama.tenancy.models import Scope
 from jarnama.tracking import events as ev
 from jarnama.tracking import metrics
@@ -178,7 +179,9 @@ async def post_purchases(
     return await run_in_threadpool(accept_purchases, intake, body, max_lines)
 
 
-def record_batch(state: Any, intake: EventIntake, body: bytes) -> EventBatchResult:
+def record_batch(
+    state: Any, intake: EventIntake, body: bytes, session: Session
+) -> EventBatchResult:
     """Accept a batch of events of any kind, then bill its genuine ad events (the edge commits)."""
     runtime = getattr(state, "decision_runtime", None)
     now = utcnow()
@@ -201,7 +204,7 @@ def record_batch(state: Any, intake: EventIntake, body: bytes) -> EventBatchResu
     except LogError as exc:
         raise ServiceUnavailable("the event log is unavailable; retry the batch") from exc
     if outcome.touches:
-        _bill_touches(state, runtime, intake, outcome, now)
+        _bill_touches(session, runtime, intake, outcome, now)
     return EventBatchResult(
         accepted=outcome.accepted,
         duplicates=outcome.duplicates,
@@ -216,26 +219,20 @@ def record_batch(state: Any, intake: EventIntake, body: bytes) -> EventBatchResu
 
 
 def _bill_touches(
-    state: Any, runtime: Any, intake: EventIntake, outcome: BatchOutcome, now: dt.datetime
+    session: Session, runtime: Any, intake: EventIntake, outcome: BatchOutcome, now: dt.datetime
 ) -> None:
-    """Bill the durable impressions and clicks (once per resolved bid id) in one unit of work."""
-    session = state.sessionmaker()
-    try:
-        unavailable = False
-        for touch in outcome.touches:
-            kind = EventKind(touch.kind)
-            tracked = bill(
-                runtime, session, intake, touch.token, touch.claims, kind, touch.verdict,
-                touch.written, now,
-            )  # fmt: skip
-            if tracked.outcome is not None and tracked.outcome.status is EventStatus.UNAVAILABLE:
-                unavailable = True
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    """Bill the durable impressions and clicks (once per resolved bid id) in the request's
+    unit of work: the edge commits it, and a failed commit answers an error, so the client's
+    retry finds the events as duplicates and bills them then."""
+    unavailable = False
+    for touch in outcome.touches:
+        kind = EventKind(touch.kind)
+        tracked = bill(
+            runtime, session, intake, touch.token, touch.claims, kind, touch.verdict,
+            touch.written, now,
+        )  # fmt: skip
+        if tracked.outcome is not None and tracked.outcome.status is EventStatus.UNAVAILABLE:
+            unavailable = True
     if unavailable:
         # Durable already: a retry is answered as duplicates and billed then (once per bid).
         raise ServiceUnavailable("the state store is unavailable; retry the batch")
@@ -258,7 +255,7 @@ def _bill_touches(
     },
 )
 async def post_events(
-    request: Request, principal: PrincipalDep, intake: IntakeDep
+    request: Request, principal: PrincipalDep, intake: IntakeDep, session: SessionDep
 ) -> EventBatchResult:
     """Validate and durably record impressions, clicks, add-to-carts, purchases, plays and
     conversions; answer only once the accepted ones are durable, then bill the ad events."""
@@ -266,4 +263,4 @@ async def post_events(
     if not principal.is_network_admin:
         raise Forbidden("events are sent by the network's own systems, not an advertiser")
     body = await request.body()
-    return await run_in_threadpool(record_batch, request.app.state, intake, body)
+    return await run_in_threadpool(record_batch, request.app.state, intake, body, session)
