@@ -16,7 +16,9 @@ saw it, errors, the server's and the client's CPU per 1,000 events and the load 
         [--batch 1000] [--batches 300] [--seconds 30] [--route batch|purchases] [--mix]
 
 `--mix` sends every kind (impressions with a token, clicks, add-to-carts, purchases, plays,
-conversions) to the `batch` route instead of purchases only.
+conversions) to the `batch` route instead of purchases only. `--kafka-mock` makes the log a
+Kafka topic on librdkafka's mock cluster inside each server process (the producer path at
+acks=all; not a real broker's network or disks).
 """
 
 from __future__ import annotations
@@ -230,6 +232,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="time limit per run")
     parser.add_argument("--route", choices=sorted(ROUTES), default="batch")
     parser.add_argument("--mix", action="store_true", help="every kind, not purchases only")
+    parser.add_argument(
+        "--kafka-mock",
+        action="store_true",
+        help="the Kafka log on librdkafka's mock cluster (3 brokers inside each server process)",
+    )
     parser.add_argument("--uvicorn", default="--no-access-log --http httptools --loop uvloop")
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int)
@@ -247,8 +254,9 @@ def main() -> None:
     one, five, _ = os.getloadavg()
     print(f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores")
     kinds = "every kind" if args.mix else "purchases of 2 lines"
+    backend = "Kafka (mock cluster, acks=all)" if args.kafka_mock else "disk segments (fsync)"
     print(
-        f"route {ROUTES[args.route]}, {args.batch} events a request ({kinds}), "
+        f"log: {backend}; route {ROUTES[args.route]}, {args.batch} events a request ({kinds}), "
         f"{args.batches} requests a run; uvicorn {args.uvicorn}"
     )
     print(
@@ -263,6 +271,9 @@ def main() -> None:
                 prepare_database(url)
                 os.environ["JARNAMA_EVENTS__LOG_DIR"] = f"{tmp}/events"
                 os.environ["JARNAMA_AUTH__SECRET_KEY"] = SECRET
+                if args.kafka_mock:
+                    os.environ["JARNAMA_EVENTS__BACKEND"] = "kafka"
+                    os.environ["JARNAMA_EVENTS__KAFKA_CONFIG"] = '{"test.mock.num.brokers": "3"}'
                 server = start_server(url, workers, args.uvicorn.split())
                 try:
                     cpu = server.cpu_seconds()
