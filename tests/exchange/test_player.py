@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -330,9 +330,55 @@ def test_cost_per_play_is_exact(
         multiplier=multiplier,
     )
     row = billing_row(lease, utcnow(), share)
-    # Nothing is rounded: multiplying back gives the inputs to the last digit.
-    assert row.cost * 1000 == price * multiplier
-    assert row.cost_kzt * 1000 == price * rate * multiplier
-    assert row.owner_kzt + row.exchange_kzt == row.cost_kzt
-    assert row.exchange_kzt == row.cost_kzt * share
+    with localcontext() as exact:
+        exact.prec = 100  # the checks themselves must not round (the default keeps 28 digits)
+        # Nothing is rounded: multiplying back gives the inputs to the last digit.
+        assert row.cost * 1000 == price * multiplier
+        assert row.cost_kzt * 1000 == price * rate * multiplier
+        assert row.owner_kzt + row.exchange_kzt == row.cost_kzt
+        assert row.exchange_kzt == row.cost_kzt * share
     assert play_cost(price, multiplier) == row.cost
+
+
+def test_an_unsold_slot_plays_the_house_campaign_unbilled(
+    client: TestClient, owners: Owners, screen_id: int, dsp: str
+) -> None:
+    campaign = client.post(
+        f"{P}/dco/campaigns",
+        json={
+            "name": "Own promo",
+            "kind": "house",
+            "screen_ids": [screen_id],
+            "variants": [
+                {
+                    "name": "promo",
+                    "creative_url": "https://cdn.example/promo.jpg",
+                    "duration_seconds": 10,
+                    "is_default": True,
+                }
+            ],
+        },
+        headers=owners.a.headers,
+    )
+    assert campaign.status_code == 201, campaign.text
+    assert _ask(client, owners.a.headers, screen_id).json()["bidder"] == "alpha"  # sold first
+    for name in BEHAVIOURS:
+        httpx.put(f"{dsp}/_config/{name}", json={"mode": "no_content"})
+    try:
+        ad = _ask(client, owners.a.headers, screen_id)
+        assert ad.status_code == 200, ad.text
+        body = ad.json()
+        assert body["bidder"] == f"house:{campaign.json()['id']}"
+        assert (body["creative"]["url"], body["creative"]["mime"]) == (
+            "https://cdn.example/promo.jpg",
+            "image/jpeg",
+        )
+        proof = client.post(
+            f"{P}/player/leases/{body['lease_id']}/proof",
+            json=_proof(),
+            headers=owners.a.headers,
+        ).json()
+        assert (proof["status"], proof["billed"]) == ("played", False)
+    finally:
+        for name, behaviour in BEHAVIOURS.items():
+            httpx.put(f"{dsp}/_config/{name}", json=behaviour)

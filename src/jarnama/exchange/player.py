@@ -13,6 +13,9 @@ expiry (the slot's end plus `exchange.lease_grace_seconds`).
   is recorded and not billed. A proof after the lease's expiry is refused (410).
 - Release: the slot was not played; no billing, and the winner's `lurl` gets loss code 2
   ("impression opportunity expired").
+- A slot no bid clears is filled by the screen's direct-sold or house campaign when one runs
+  (`jarnama.exchange.dco`): its lease is proven and released the same way and never billed
+  here (those campaigns are paid by contract).
 
 Leases and billed plays are serving-path writes, like tracked events: they are not written to
 the audit log (the lease table itself is the record). Issuing a player token is audited.
@@ -37,6 +40,7 @@ from jarnama.exchange import service as inventory
 from jarnama.exchange.auction import Loss
 from jarnama.exchange.core import ExchangeAuction
 from jarnama.exchange.creative import creative_of
+from jarnama.exchange.dco import Choice
 from jarnama.exchange.macros import substitute
 from jarnama.exchange.player_models import Lease, LeaseStatus, PlayBilling, PlayerToken
 from jarnama.exchange.player_schemas import (
@@ -58,6 +62,7 @@ from jarnama.tenancy.models import Role, Scope
 from jarnama.tenancy.principal import Principal
 
 PLAYER_MARK = "jp"
+PROGRAMMATIC = frozenset({"player", "openrtb"})  # lease sources won in the exchange's auction
 THOUSAND = Decimal(1000)
 # Clocks of players drift; a proof may say it played this much "in the future".
 CLOCK_SKEW = dt.timedelta(seconds=60)
@@ -236,6 +241,50 @@ def record_lease(
     return lease
 
 
+def record_house_lease(
+    session: Session,
+    screen: ScreenSnapshot,
+    choice: Choice,
+    auction_id: str,
+    plays_at: dt.datetime,
+    settings: ExchangeSettings,
+) -> Lease:
+    """Store an unsold slot filled by a direct-sold or house campaign (never billed here)."""
+    plays_at = as_utc(plays_at)
+    expires = plays_at + dt.timedelta(seconds=screen.slot_seconds + settings.lease_grace_seconds)
+    variant = choice.variant
+    lease = Lease(
+        code=new_lease_code(),
+        account_id=screen.account_id,
+        screen_id=screen.id,
+        source=choice.kind.value,
+        status=LeaseStatus.LEASED,
+        auction_id=auction_id,
+        plays_at=plays_at,
+        expires_at=expires,
+        bidder=f"{choice.kind.value}:{choice.campaign_id}",
+        seat="",
+        bid_id=f"variant:{variant.id}",
+        crid=str(variant.id),
+        deal_code=None,
+        adomain=[],
+        currency="KZT",
+        price=Decimal(0),
+        price_kzt=Decimal(0),
+        multiplier=plain(screen.multiplier),
+        creative_url=variant.creative_url,
+        mime=variant.mime,
+        duration_seconds=min(variant.duration_seconds, screen.slot_seconds),
+        adm=None,
+        burl=None,
+        lurl=None,
+        macros={},
+    )
+    session.add(lease)
+    session.flush()
+    return lease
+
+
 def _creative(lease: Lease, screen_w: int, screen_h: int) -> CreativeOut:
     return CreativeOut(
         url=lease.creative_url,
@@ -368,7 +417,9 @@ def prove_play(
     lease.percent_shown = body.percent_shown
     lease.ended_at = now
     row = None
-    if body.percent_shown >= settings.min_percent_billable:
+    # Direct-sold and house plays are proven too, but billed by their contracts, not here.
+    programmatic = lease.source in PROGRAMMATIC
+    if programmatic and body.percent_shown >= settings.min_percent_billable:
         row = billing_row(lease, played_at, settings.revenue_share)
         session.add(row)
     session.flush()

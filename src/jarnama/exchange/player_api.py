@@ -147,7 +147,7 @@ async def _auction(
     summary="Ask for the ad of one screen slot (up to N minutes ahead) and lease the slot.",
     response_model=AdOut,
     responses={
-        204: {"description": "No ad for this slot (no bid cleared)."},
+        204: {"description": "No ad: no bid cleared and no direct or house campaign runs."},
         400: {"description": "plays_at is past, too far ahead or outside the screen's hours."},
         **ERRORS,
     },
@@ -170,17 +170,29 @@ async def ask_for_ad(
 
     screen = await unit_of_work(request, prepare)
     auction = await _auction(runtime, screen, plays_at, now, source="player", test=body.test)
-    if auction.result.win is None:
-        # Unfilled auctions count in the reports too (and queue unreviewed creatives).
-        await unit_of_work(request, lambda session: runtime.ops.record(session, screen, auction))
-        return Response(status_code=204)
+    choice = None
+    if auction.result.win is None:  # unsold: the screen's direct-sold or house campaign
+        signals = runtime.ops.signals.current(screen, plays_at, now=now)
+        choice = runtime.ops.dco.choose(screen.id, plays_at, signals)
 
-    def store(session: Session) -> AdOut:
+    def store(session: Session) -> AdOut | None:
+        # Unfilled auctions count in the reports too (and queue unreviewed creatives).
         runtime.ops.record(session, screen, auction)
-        lease = player.record_lease(session, screen, auction, plays_at, settings, source="player")
+        if auction.result.win is not None:
+            lease = player.record_lease(
+                session, screen, auction, plays_at, settings, source="player"
+            )
+        elif choice is not None:
+            lease = player.record_house_lease(
+                session, screen, choice, auction.request_id, plays_at, settings
+            )
+        else:
+            return None
         return player.ad_out(lease, screen, runtime.settings.base_url)
 
     answer = await unit_of_work(request, store)
+    if answer is None:
+        return Response(status_code=204)
     runtime.metrics.plays.labels("leased").inc()
     return Response(answer.model_dump_json(), media_type=JSON)
 
