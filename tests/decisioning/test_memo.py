@@ -171,24 +171,25 @@ def test_prepared_listings_are_reused_per_context_and_change_nothing() -> None:
             listing(2, campaign_id=2, products=[1, 2], bid=90),
         ],
     )
-    first = decide(snapshot, request(query="кефир", product_ids=[1, 2, 3]), deps())
+    first = decide(snapshot, request(product_ids=[1, 2, 3]), deps())
     (key,) = snapshot.memo.prepared
     assert set(snapshot.memo.prepared[key]) == {1, 2, 3}
-    again = decide(snapshot, request(query="кефир", product_ids=[3, 2, 1]), deps())
-    plain = decide(snapshot, request(product_ids=[1, 2, 3]), deps())
-    assert len(snapshot.memo.prepared) == 2  # the plain request is a context of its own
-    # The same verdicts as when nothing was prepared: one winner per product and advertiser,
-    # the inactive product rejected once, the other pairs outbid or duplicates.
-    assert [w.ad_group_id for w in first.placements[0].winners] == [1, 2]
+    again = decide(snapshot, request(product_ids=[3, 2, 1]), deps())
+    decide(snapshot, request(category_id=DAIRY, product_ids=[1, 2]), deps())
+    decide(snapshot, request(query="кефир", product_ids=[1, 2]), deps())
+    # A category page is a context of its own; searches prepare nothing (queries are many).
+    assert len(snapshot.memo.prepared) == 2
+    # The same verdicts as when nothing was prepared: group 1 (keywords only) misses on
+    # products 1 and 2 without a query, the inactive product is rejected once.
+    assert [w.ad_group_id for w in first.placements[0].winners] == [2]
     assert again.placements[0].rejections == first.placements[0].rejections
     assert first.placements[0].rejections[R.PRODUCT_INACTIVE] == 1
-    # Without a query group 1 (keywords only) misses on products 1 and 2; 3 is out anyway.
-    assert plain.placements[0].rejections[R.KEYWORD_MISMATCH] == 2
+    assert first.placements[0].rejections[R.KEYWORD_MISMATCH] == 2
 
 
 def test_the_prepared_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("jarnama.decisioning.auction.PREPARED_LIMIT", 2)
     snapshot = build([product(1)], [campaign(1)], [listing(1, products=[1])])
-    for query in ("сүт", "кефир", "айран"):
-        decide(snapshot, request(query=query, product_ids=[1]), deps())
+    for category in (None, DAIRY, KEFIR):
+        decide(snapshot, request(category_id=category, product_ids=[1]), deps())
     assert len(snapshot.memo.prepared) == 1  # emptied when full, then refilled
