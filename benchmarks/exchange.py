@@ -74,6 +74,7 @@ async def _run(
     overheads: list[float] = []
     walls: list[float] = []
     semaphore = asyncio.Semaphore(concurrency)
+    statuses: dict[str, int] = {}
 
     async def one(index: int) -> None:
         async with semaphore:
@@ -82,11 +83,14 @@ async def _run(
             slowest = max((o.latency_ms for o in auction.outcomes), default=0.0)
             walls.append(auction.elapsed_ms)
             overheads.append(auction.elapsed_ms - slowest)
+            for outcome in auction.outcomes:
+                statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
 
     # Warm the connection pool first.
     await asyncio.gather(*(one(-i - 1) for i in range(concurrency)))
     overheads.clear()
     walls.clear()
+    statuses.clear()
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one(i) for i in range(count)))
     seconds = time.perf_counter() - started
@@ -101,7 +105,7 @@ async def _run(
     print(
         f"  {count} auctions, {concurrency} in flight: notices queued {stats.queued}, "
         f"delivered {stats.delivered}, retried {stats.retried}, failed {stats.failed}, "
-        f"drained in {time.perf_counter() - drained:.1f} s",
+        f"drained in {time.perf_counter() - drained:.1f} s; bidder answers {statuses}",
         flush=True,
     )
     await exchange.notices.close()
