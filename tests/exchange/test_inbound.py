@@ -201,3 +201,19 @@ def test_no_bid_is_204(client: TestClient, owners: Owners, screen_id: int, dsp: 
     finally:
         for name, behaviour in BEHAVIOURS.items():
             httpx.put(f"{dsp}/_config/{name}", json=behaviour)
+
+
+EXAMPLES = Path(__file__).parents[3] / "shared" / "fixtures" / "openrtb" / "jsonschema" / "examples"
+
+
+@pytest.mark.parametrize("name", ["mobile-app", "pmp-direct-deal", "simple-banner", "video"])
+def test_the_iab_example_requests_are_refused_naming_their_channel(
+    client: TestClient, owners: Owners, name: str
+) -> None:
+    """The IAB's own site and app examples: valid OpenRTB, but not DOOH supply."""
+    document = json.loads((EXAMPLES / "bid-requests" / f"{name}.json").read_text())
+    assert schema_errors(document) == []
+    response = _post(client, owners, document)
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] in ("site", "app")
+    assert "dooh" in response.json()["detail"]
