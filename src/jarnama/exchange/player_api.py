@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -228,9 +229,16 @@ async def prove_play(
     """Record the play and its billing once; fire the winning bid's burl after the commit."""
     now = utcnow()
     settings = runtime.settings.exchange
-    out, burl = await unit_of_work(
-        request, lambda session: player.prove_play(session, caller, lease_id, body, now, settings)
-    )
+
+    def prove(session: Session) -> tuple[ProofOut, str | None]:
+        return player.prove_play(session, caller, lease_id, body, now, settings)
+
+    try:
+        out, burl = await unit_of_work(request, prove)
+    except IntegrityError:
+        # Two proofs of one lease at once on SQLite (no row lock): the other one billed it.
+        # Asked again, the lease answers that first proof.
+        out, burl = await unit_of_work(request, prove)
     if burl:
         runtime.notices.send(burl, kind="burl", bidder="")
     if not out.replayed:
