@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jarnama.campaigns.models import (
@@ -61,13 +61,19 @@ def _populate(session_factory: sessionmaker[Session], settings: Settings) -> lis
                 Brand, Brand.id == Product.brand_id
             )
         ).all()
-        owned = [p for p in products if p.owner_account_id is not None]
+        # An ad group serves only products its advertiser owns (a7b8a8d), so each campaign
+        # promotes products of one brand owner.
+        by_owner: dict[int, list[Row[int, str, str, int | None]]] = {}
+        for row in products:
+            if row.owner_account_id is not None:
+                by_owner.setdefault(row.owner_account_id, []).append(row)
+        owners = sorted(o for o, rows in by_owner.items() if len(rows) >= PRODUCTS_PER_GROUP)
         now = utcnow()
         campaign: Campaign | None = None
+        account_id = owners[0]
         for index in range(AD_GROUPS):
-            picks = rng.sample(owned, PRODUCTS_PER_GROUP)
-            account_id = picks[0].owner_account_id
             if index % PER_CAMPAIGN == 0:
+                account_id = rng.choice(owners)
                 campaign = Campaign(
                     account_id=account_id,
                     name=f"bench {index}",
@@ -80,6 +86,7 @@ def _populate(session_factory: sessionmaker[Session], settings: Settings) -> lis
                 session.add(campaign)
                 session.flush()
             assert campaign is not None
+            picks = rng.sample(by_owner[account_id], PRODUCTS_PER_GROUP)
             words = [w for w in picks[0].name_ru.lower().split() if len(w) > 3][:2]
             group = AdGroup(
                 campaign_id=campaign.id,
