@@ -52,7 +52,7 @@ def test_a_held_out_user_sees_the_next_ad_and_a_priced_ghost_reaches_the_store(
     client: TestClient, app: FastAPI, world: World, settings: Settings
 ) -> None:
     a_campaign, a_group = live_listing(client, world.a, world.milk_a, bid_tiyn=300)
-    live_listing(client, world.b, world.milk_b, bid_tiyn=200)
+    b_campaign, _ = live_listing(client, world.b, world.milk_b, bid_tiyn=200)
     set_share = client.put(
         f"/api/v1/measurement/campaigns/{a_campaign['id']}/holdout",
         json={"share": "0.5"},
@@ -74,7 +74,9 @@ def test_a_held_out_user_sees_the_next_ad_and_a_priced_ghost_reaches_the_store(
         (world.milk_b, 1, 120)
     ]
     assert runtime.ghosts.pending == 0  # written by the route's background task
-    assert runtime.ghosts.written == 1
+    # The ghost, and a served record for each placed ad of a campaign with a holdout: A's
+    # for the exposed user, B's (the 5% default) for both users.
+    assert runtime.ghosts.written == 4
 
     store = AnalyticsStore(settings.measurement.store_dir)
     LogLoader(settings.events.log_dir, store).run()
@@ -90,6 +92,19 @@ def test_a_held_out_user_sees_the_next_ad_and_a_priced_ghost_reaches_the_store(
     assert ghost["placement_id"] is not None
     assert ghost["event_id"] == f"g.{ghost['bid_id']}"
     assert store.files("impressions") == []  # a ghost is never an impression, never billed
+    # The treated arm is logged by the same decision, whether or not a page renders the ad.
+    served = [row for path in store.files("served") for row in pq.read_table(path).to_pylist()]
+    assert sorted((r["campaign_id"], r["user_id"], r["product_id"]) for r in served) == sorted(
+        [
+            (a_campaign["id"], exposed, world.milk_a),
+            (b_campaign["id"], exposed, world.milk_b),
+            (b_campaign["id"], held, world.milk_b),
+        ]
+    )
+    assert all(r["event_id"] == f"s.{r['bid_id']}" for r in served)
+    a_served = next(r for r in served if r["campaign_id"] == a_campaign["id"])
+    assert a_served["price_tiyn"] == 201  # priced like the shown ad
+    assert a_served["at_ms"] <= ghost["at_ms"]  # both at decision time
 
 
 def test_zero_disables_and_no_user_id_holds_nobody_out(
@@ -105,12 +120,14 @@ def test_zero_disables_and_no_user_id_holds_nobody_out(
     )
     runtime.refresh()
     assert _decide(client, world, held) == []
+    assert runtime.ghosts.written == 1  # the ghost
     response = client.post(
         "/api/v1/decisions",
         json={"placements": [{"placement": "search-top", "search_query": "молоко"}]},
         headers=world.admin.headers,
     )
     assert len(response.json()["placements"][0]["winners"]) == 1  # anonymous: always shown
+    assert runtime.ghosts.written == 1  # anonymous: in neither arm of the experiment
     off = client.put(
         f"/api/v1/measurement/campaigns/{a_campaign['id']}/holdout",
         json={"share": "0"},

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from jarnama.measurement.incrementality import in_holdout
 from jarnama.measurement.lift import estimate, read_outcomes
@@ -73,10 +74,18 @@ def _write(store: AnalyticsStore, table: str, rows: list[dict[str, Any]]) -> Non
         store.write(table, day, "part-0.parquet", pa.Table.from_pylist(day_rows, SCHEMAS[table]))
 
 
+# Whether a served ad is rendered depends on the shopper: the heavy buyers browse the app,
+# which renders nearly always; the others often leave before the slot loads.
+RENDERED = {0.02: 0.5, 0.05: 0.5, 0.3: 0.95}
+
+
 def _simulate(root: Path, seed: int, users: int, lift: float) -> AnalyticsStore:
-    """Shoppers with their own buying propensity (seen in the pre-period too); exposure adds
-    `lift` to the chance of one target purchase after it. Held-out users get a ghost."""
+    """Shoppers with their own buying propensity (seen in the pre-period too), each served the
+    campaign's ad once (held-out users get a ghost instead). A served ad is rendered with a
+    chance that grows with the propensity; a rendered one adds `lift` to the chance of one
+    target purchase after it."""
     rng = random.Random(seed)
+    served: list[dict[str, Any]] = []
     impressions: list[dict[str, Any]] = []
     ghosts: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
@@ -87,13 +96,18 @@ def _simulate(root: Path, seed: int, users: int, lift: float) -> AnalyticsStore:
             if rng.random() < propensity:
                 lines.append(_line(len(lines), user, T_EXPOSE - dt.timedelta(days=7 * week)))
         held = in_holdout(CAMPAIGN, user, SHARE)
-        (ghosts if held else impressions).append(
-            _ad("g" if held else "i", n, user, T_EXPOSE, 150_000)
-        )
-        chance = propensity + (0 if held else lift)
+        rendered = not held and rng.random() < RENDERED[propensity]
+        if held:
+            ghosts.append(_ad("g", n, user, T_EXPOSE, 150_000))
+        else:
+            served.append(_ad("s", n, user, T_EXPOSE, 150_000))
+        if rendered:
+            impressions.append(_ad("i", n, user, T_EXPOSE + dt.timedelta(seconds=2), 150_000))
+        chance = propensity + (lift if rendered else 0)
         if rng.random() < chance:
             lines.append(_line(len(lines), user, T_EXPOSE + dt.timedelta(days=3)))
     store = AnalyticsStore(root)
+    _write(store, "served", served)
     _write(store, "impressions", impressions)
     _write(store, "ghosts", ghosts)
     _write(store, "purchase_lines", lines)
@@ -106,18 +120,21 @@ def test_the_known_true_lift_is_inside_the_interval_with_and_without_cuped(
     lift = 0.04
     store = _simulate(tmp_path, seed=11, users=12_000, lift=lift)
     users, spend = read_outcomes(store, CAMPAIGN, frozenset({"TARGET"}), START, END, 28)
-    exposed = sum(u.treated for u in users)
-    assert len(users) == 12_000  # every shopper was exposed or ghosted, none twice
-    assert 0.18 < (len(users) - exposed) / len(users) < 0.22  # the 20% holdout
-    assert spend == exposed * 150_000  # ghosts are never billed
-    true_per_user = Decimal(str(lift)) * BASKET  # 1,200 tiyn
+    treated = sum(u.treated for u in users)
+    assert len(users) == 12_000  # every shopper was served or ghosted, none twice
+    assert 0.18 < (len(users) - treated) / len(users) < 0.22  # the 20% holdout
+    rendered = len(_rows(store, "impressions"))
+    assert spend == rendered * 150_000  # rendered impressions are billed; ghosts never
+    # The effect of being served: the lift times the chance the ad is rendered (~65%).
+    mean_rendered = Decimal(str(sum(RENDERED.values()))) / 3
+    true_per_user = Decimal(str(lift)) * BASKET * mean_rendered  # ~780 tiyn
 
     plain, _, _ = estimate(users, spend, use_cuped=False)
     assert plain is not None
     assert plain.absolute.covers(true_per_user)
-    assert plain.incremental_sales_tiyn.covers(true_per_user * exposed)
+    assert plain.incremental_sales_tiyn.covers(true_per_user * treated)
     assert plain.incremental_roas is not None
-    assert plain.incremental_roas.covers(true_per_user * exposed / (Decimal(spend) / 1000))
+    assert plain.incremental_roas.covers(true_per_user * treated / (Decimal(spend) / 1000))
 
     adjusted, theta, reduction = estimate(users, spend, use_cuped=True)
     assert adjusted is not None
@@ -130,11 +147,42 @@ def test_the_known_true_lift_is_inside_the_interval_with_and_without_cuped(
     assert adjusted.absolute.high - adjusted.absolute.low < width
 
 
+def test_treating_rendered_impressions_as_the_treated_group_is_biased(tmp_path: Path) -> None:
+    """The old mismatch: rendered users against every ghosted user (a selected group)."""
+    lift = 0.04
+    store = _simulate(tmp_path, seed=11, users=12_000, lift=lift)
+    users, spend = read_outcomes(
+        store, CAMPAIGN, frozenset({"TARGET"}), START, END, 28, exposure="rendered"
+    )
+    treated = sum(u.treated for u in users)
+    assert treated == len(_rows(store, "impressions"))
+    assert treated < 0.75 * len(_rows(store, "served"))  # a third of the served never rendered
+    mean_rendered = Decimal(str(sum(RENDERED.values()))) / 3
+    served_effect = Decimal(str(lift)) * BASKET * mean_rendered
+    rendered_effect = Decimal(str(lift)) * BASKET  # even the effect on the rendered ones
+    biased, _, _ = estimate(users, spend, use_cuped=False)
+    assert biased is not None
+    # Heavy buyers are over-represented among the rendered: the interval misses both truths.
+    assert not biased.absolute.covers(served_effect)
+    assert not biased.absolute.covers(rendered_effect)
+    assert biased.absolute.low > rendered_effect
+
+
+def _rows(store: AnalyticsStore, table: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for path in store.files(table):
+        found.extend(pq.read_table(path).to_pylist())
+    return found
+
+
 def test_sales_count_from_first_exposure_only_and_a_user_in_both_groups_is_left_out(
     tmp_path: Path,
 ) -> None:
     store = AnalyticsStore(tmp_path)
     before, after = T_EXPOSE - dt.timedelta(hours=1), T_EXPOSE + dt.timedelta(hours=1)
+    # a, b and d are served at decision time; d's page never rendered the ad.
+    served = [_ad("s", n, user, T_EXPOSE, 1000) for n, user in ((1, "a"), (2, "b"), (6, "d"))]
+    _write(store, "served", served)
     _write(
         store,
         "impressions",
@@ -150,12 +198,20 @@ def test_sales_count_from_first_exposure_only_and_a_user_in_both_groups_is_left_
             _line(3, "a", after, sku="OTHER"),  # not a target SKU
             _line(4, "c", after),
             _line(5, "c", T_EXPOSE - dt.timedelta(days=5)),  # pre-period (CUPED covariate)
+            _line(6, "d", after),
         ],
     )
     users, spend = read_outcomes(store, CAMPAIGN, frozenset({"TARGET"}), START, END, 28)
     assert [(u.user_id, u.treated, u.sales_tiyn, u.pre_sales_tiyn) for u in users] == [
         ("a", True, BASKET, 0),
         ("c", False, BASKET, BASKET),
+        ("d", True, BASKET, 0),  # served, never rendered: still treated
     ]
     assert spend == 2000  # the impressions of a and b, 1,000 milli-tiyn each
-    assert estimate(users, spend, use_cuped=False) == (None, None, None)  # one user a group
+    plain, _, _ = estimate(users, spend, use_cuped=False)
+    assert plain is None  # one held-out user
+
+    rendered, _ = read_outcomes(
+        store, CAMPAIGN, frozenset({"TARGET"}), START, END, 28, exposure="rendered"
+    )
+    assert [(u.user_id, u.treated) for u in rendered] == [("a", True), ("c", False)]

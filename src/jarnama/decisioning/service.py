@@ -186,8 +186,8 @@ def decide(
             )
             continue
         rejections.update(placed.rejections)
-        if placed.ghosts:  # held-out users (ghost ads): logged for measurement, not shown
-            runtime.ghosts.record(placed.ghosts, request.user_id or "", now)
+        # Ghost ads: held-out users' ghosts and treated users' served ads, both logged here.
+        runtime.ghosts.record_decision(placed, request.user_id, now, runtime.holdouts)
         results.append(
             PlacementResult(
                 placement=ask.placement,

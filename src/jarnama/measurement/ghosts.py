@@ -1,4 +1,4 @@
-"""Ghost ads in the decision path: which users a campaign holds out, and the ghosts' log.
+"""Ghost ads in the decision path: which users a campaign holds out, and the experiment's log.
 
 `HoldoutPolicy.holds_out(campaign, user)` is what the auction asks for each ad it is about to
 place (at most a few per placement, not per candidate): one SHA-256 of "campaign:user" (~1 µs)
@@ -6,11 +6,16 @@ compared with the campaign's share in parts per million — the same split as
 `incrementality.in_holdout`. The shares are a dict swapped whole on reload, so a decision
 reads one consistent version without a lock.
 
-`GhostLog` buffers the ghosts a decision produced (an O(1) append) and hands them to the event
-intake after the answer is sent (the decision route's background task) or at the runtime's
-next tick, so the decision itself never waits for an fsync. Ghosts go through the same durable
-intake and loader as impressions, into the store's `ghosts` table. A crash loses at most the
-ghosts still buffered (bounded by `max_pending`); they carry no money.
+`GhostLog` buffers both arms of the experiment as the decision defines them (Johnson, Lewis &
+Nubbemeyer 2017): a ghost for each ad a held-out user would have been shown, and a `Served`
+record for each ad of a holdout campaign placed for a treated user. Both are logged at the
+same moment by the same rule, so the lift compares like with like; whether the page later
+rendered the ad (an impression) plays no part in who is in which group. Appends are O(1);
+the log is handed to the event intake after the answer is sent (the decision route's
+background task) or at the runtime's next tick, so the decision never waits for an fsync.
+Both go through the same durable intake and loader as impressions, into the store's `ghosts`
+and `served` tables. A crash loses at most the records still buffered (bounded by
+`max_pending`); they carry no money.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from jarnama.tracking import events as ev
 if TYPE_CHECKING:
     from fastapi import Request
 
-    from jarnama.decisioning.messages import Winner
+    from jarnama.decisioning.messages import PlacementDecision, Winner
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,10 @@ class HoldoutPolicy:
         ppm = self._ppm.get(campaign_id, self.default_ppm)
         return ppm > 0 and bucket_below(campaign_id, user_id, ppm)
 
+    def measures(self, campaign_id: int) -> bool:
+        """Whether the campaign holds anyone out (so its served ads are logged for the lift)."""
+        return self._ppm.get(campaign_id, self.default_ppm) > 0
+
     def share_of(self, campaign_id: int) -> Decimal:
         """The campaign's holdout share."""
         return Decimal(self._ppm.get(campaign_id, self.default_ppm)) / PPM
@@ -78,33 +87,38 @@ class HoldoutPolicy:
 Writer = Callable[[Sequence[ev.Event]], object]
 
 
-def ghost_event(winner: Winner, user_id: str, at: dt.datetime) -> ev.Ghost:
-    """The ghost of an ad a held-out user would have been shown (its would-be price too)."""
+def _ad_ref(winner: Winner, user_id: str) -> ev.AdRef:
     listing = winner.product_id is not None and winner.creative_id is None
-    return ev.Ghost(
-        id=f"g.{winner.resolved_bid_id}",
-        at=at,
-        ad=ev.AdRef(
-            bid_id=winner.resolved_bid_id,
-            campaign_id=winner.campaign_id,
-            ad_group_id=winner.ad_group_id,
-            account_id=winner.advertiser_id,
-            placement_id=winner.placement_id,
-            product_id=winner.product_id,
-            creative_id=winner.creative_id,
-            price_tiyn=winner.price_tiyn,
-            billing="cpc" if listing else "cpm",
-            user_id=user_id,
-        ),
+    return ev.AdRef(
+        bid_id=winner.resolved_bid_id,
+        campaign_id=winner.campaign_id,
+        ad_group_id=winner.ad_group_id,
+        account_id=winner.advertiser_id,
+        placement_id=winner.placement_id,
+        product_id=winner.product_id,
+        creative_id=winner.creative_id,
+        price_tiyn=winner.price_tiyn,
+        billing="cpc" if listing else "cpm",
+        user_id=user_id,
     )
 
 
+def ghost_event(winner: Winner, user_id: str, at: dt.datetime) -> ev.Ghost:
+    """The ghost of an ad a held-out user would have been shown (its would-be price too)."""
+    return ev.Ghost(id=f"g.{winner.resolved_bid_id}", at=at, ad=_ad_ref(winner, user_id))
+
+
+def served_event(winner: Winner, user_id: str, at: dt.datetime) -> ev.Served:
+    """The decision-time record of a holdout campaign's ad placed for a treated user."""
+    return ev.Served(id=f"s.{winner.resolved_bid_id}", at=at, ad=_ad_ref(winner, user_id))
+
+
 class GhostLog:
-    """Ghosts waiting for the event intake (bounded; the oldest are dropped and counted)."""
+    """Ghosts and served records waiting for the intake (bounded; the oldest dropped, counted)."""
 
     def __init__(self, max_pending: int = 100_000) -> None:
         """An empty log."""
-        self._pending: deque[ev.Ghost] = deque(maxlen=max_pending)
+        self._pending: deque[ev.Ghost | ev.Served] = deque(maxlen=max_pending)
         self._lock = threading.Lock()
         self.writer: Writer | None = None
         self.written = 0
@@ -112,19 +126,38 @@ class GhostLog:
 
     @property
     def pending(self) -> int:
-        """How many ghosts wait to be written."""
+        """How many records wait to be written."""
         return len(self._pending)
 
     def record(self, winners: Iterable[Winner], user_id: str, at: dt.datetime) -> None:
         """Buffer the ghosts of one decision."""
-        pending = self._pending
         for winner in winners:
-            if len(pending) == pending.maxlen:
-                self.dropped += 1
-            pending.append(ghost_event(winner, user_id, at))
+            self._append(ghost_event(winner, user_id, at))
+
+    def record_decision(
+        self,
+        placed: PlacementDecision,
+        user_id: str | None,
+        at: dt.datetime,
+        policy: HoldoutPolicy,
+    ) -> None:
+        """Buffer one placement's two arms: ghosts, and placed ads of campaigns with a holdout."""
+        if not user_id:
+            return  # anonymous requests are never held out, so they belong to neither arm
+        for winner in placed.ghosts:
+            self._append(ghost_event(winner, user_id, at))
+        for winner in placed.winners:
+            if policy.measures(winner.campaign_id):
+                self._append(served_event(winner, user_id, at))
+
+    def _append(self, record: ev.Ghost | ev.Served) -> None:
+        pending = self._pending
+        if len(pending) == pending.maxlen:
+            self.dropped += 1
+        pending.append(record)
 
     def flush(self, writer: Writer | None = None) -> int:
-        """Write the buffered ghosts through `writer` (or the remembered one); how many."""
+        """Write the buffered records through `writer` (or the remembered one); how many."""
         write = writer or self.writer
         if write is None or not self._pending:
             return 0
@@ -136,7 +169,9 @@ class GhostLog:
         try:
             write(batch)
         except Exception:
-            log.exception("writing %d ghosts failed; they are kept for the next flush", len(batch))
+            log.exception(
+                "writing %d ghost-ads records failed; kept for the next flush", len(batch)
+            )
             with self._lock:
                 self._pending.extendleft(reversed(batch))  # type: ignore[arg-type]
             return 0
@@ -145,7 +180,7 @@ class GhostLog:
 
 
 def flush_to_intake(request: Request, ghosts: GhostLog) -> None:
-    """Background task of the decision route: write pending ghosts to the process's intake."""
+    """Background task of the decision route: write pending records to the process's intake."""
     from jarnama.tracking.api import get_intake
 
     if ghosts.writer is None:

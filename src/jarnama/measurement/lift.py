@@ -1,12 +1,17 @@
 """A campaign's lift from its ghost-ads holdout, read from the analytics store.
 
-Who: users with a valid impression of the campaign in the period (exposed) and held-out users
-with a ghost of it (control, "would have been exposed"). Random assignment by hash makes the
-two groups comparable, and both are the eligible population — users the campaign's ads would
-reach — so the difference of their means is the intent-to-treat effect on that population
-(Johnson, Lewis & Nubbemeyer 2017). A user in both groups (the share changed mid-period) is
-left out. What: each user's sales of the target SKUs (the promoted SKUs, or every SKU of their
-brands) from the user's first (ghost) exposure to the end of the period. Optionally CUPED
+Who (Johnson, Lewis & Nubbemeyer 2017): both groups are defined by the same decision-time
+event — "this decision placed, or would have placed, the campaign's ad for this user". Treated
+users have a `served` record (logged by the decision for every ad of a campaign with a
+holdout), held-out users a ghost. Random assignment by hash makes the two groups comparable, so
+the difference of their means is the effect of being served on that population, whether or not
+the page then rendered the ad. Grouping treated users by rendered impressions instead
+(`exposure="rendered"`, a secondary view) compares a selected group — users whose pages
+rendered, e.g. the app's heavy buyers — with every ghosted user, and is biased when rendering
+goes with buying. A user in both groups (the share changed mid-period) is left out.
+
+What: each user's sales of the target SKUs (the promoted SKUs, or every SKU of their brands)
+from the user's first served (or ghost) record to the end of the period. Optionally CUPED
 uses the same SKUs' sales in the `pre_days` before the period as the covariate.
 
 The SQL is portable (CTEs, NOT EXISTS, CASE); the target SKUs are a registered table.
@@ -34,6 +39,9 @@ from jarnama.measurement.store import AnalyticsStore
 from jarnama.tenancy.principal import Principal
 
 Target = Literal["sku", "brand"]
+Exposure = Literal["served", "rendered"]
+# The table whose users form the treated group: decision-time records, or rendered impressions.
+TREATED_TABLE: dict[Exposure, str] = {"served": "served", "rendered": "impressions"}
 MAX_DAYS = 366
 _SKUS = pa.schema([("sku", pa.string())])
 
@@ -57,6 +65,7 @@ class LiftReport:
     end: dt.date
     holdout_share: Decimal
     target: Target
+    exposure: Exposure
     target_skus: int
     exposed_users: int
     control_users: int
@@ -71,15 +80,19 @@ def _ms(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000)
 
 
-def outcomes_sql(campaign_id: int, start_ms: int, end_ms: int, pre_start_ms: int) -> str:
-    """Portable SQL of every exposed and ghosted user's sales after exposure and before."""
+def outcomes_sql(
+    campaign_id: int, start_ms: int, end_ms: int, pre_start_ms: int, treated: str = "served"
+) -> str:
+    """Portable SQL of every treated and ghosted user's sales after exposure and before."""
     cid = int(campaign_id)
+    if treated not in TREATED_TABLE.values():
+        raise ValueError(f"no treated group from table {treated!r}")
     exposed = f"""SELECT user_id, MIN(at_ms) AS first_ms FROM {{table}}
   WHERE ivt IS NULL AND campaign_id = {cid} AND user_id IS NOT NULL
     AND at_ms >= {start_ms} AND at_ms < {end_ms}
   GROUP BY user_id"""
     return f"""
-WITH exposed AS ({exposed.format(table="impressions")}),
+WITH exposed AS ({exposed.format(table=treated)}),
 ghosted AS ({exposed.format(table="ghosts")}),
 users AS (
   SELECT e.user_id, e.first_ms, 1 AS treated FROM exposed e
@@ -124,14 +137,16 @@ def read_outcomes(
     start: dt.date,
     end: dt.date,
     pre_days: int,
+    exposure: Exposure = "served",
 ) -> tuple[list[UserOutcome], int]:
     """Every user of the campaign's experiment in start..end, and its spend in milli-tiyn."""
     start_ms, end_ms = _ms(start), _ms(end + dt.timedelta(days=1))
-    con = connect(store, ("impressions", "clicks", "ghosts", "purchase_lines"))
+    con = connect(store, ("impressions", "clicks", "ghosts", "served", "purchase_lines"))
     try:
         targets = pa.Table.from_pylist([{"sku": s} for s in sorted(skus)], schema=_SKUS)
         con.register("target_skus", targets)
-        sql = outcomes_sql(campaign_id, start_ms, end_ms, start_ms - pre_days * DAY_MS)
+        pre_ms = start_ms - pre_days * DAY_MS
+        sql = outcomes_sql(campaign_id, start_ms, end_ms, pre_ms, TREATED_TABLE[exposure])
         rows = con.execute(sql).fetchall()
         spent = con.execute(spend_sql(campaign_id, start_ms, end_ms)).fetchone()
     finally:
@@ -203,6 +218,7 @@ def campaign_lift(
     target: Target = "brand",
     use_cuped: bool = False,
     pre_days: int = 28,
+    exposure: Exposure = "served",
 ) -> LiftReport:
     """The campaign's lift over start..end (404 when the caller may not see the campaign)."""
     principal.ensure_can_read()
@@ -212,7 +228,7 @@ def campaign_lift(
     if (end - start).days >= MAX_DAYS:
         raise InvalidInput(f"at most {MAX_DAYS} days", field="until")
     skus = frozenset(target_skus(session, campaign.id, campaign.account_id, target))
-    users, spend_mtiyn = read_outcomes(store, campaign.id, skus, start, end, pre_days)
+    users, spend_mtiyn = read_outcomes(store, campaign.id, skus, start, end, pre_days, exposure)
     lift, theta, reduction = estimate(users, spend_mtiyn, use_cuped=use_cuped)
     treated = sum(u.treated for u in users)
     return LiftReport(
@@ -221,6 +237,7 @@ def campaign_lift(
         end=end,
         holdout_share=holdout_share(session, campaign.id, defaults),
         target=target,
+        exposure=exposure,
         target_skus=len(skus),
         exposed_users=treated,
         control_users=len(users) - treated,

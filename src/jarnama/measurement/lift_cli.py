@@ -14,7 +14,7 @@ from rich.table import Table
 
 from jarnama.config import load_settings
 from jarnama.measurement.cli import report_app
-from jarnama.measurement.lift import Target, campaign_lift
+from jarnama.measurement.lift import Exposure, Target, campaign_lift
 from jarnama.measurement.rules_schemas import IntervalOut, LiftOut
 from jarnama.measurement.store import AnalyticsStore, LogLoader
 from jarnama.tenancy.models import Role, Scope
@@ -44,6 +44,9 @@ def lift(
     target: Annotated[str, typer.Option(help="sku or brand: which sales count.")] = "brand",
     cuped: Annotated[bool, typer.Option(help="Reduce variance with pre-period sales.")] = False,
     pre_days: Annotated[int, typer.Option(help="CUPED's pre-period in days.", min=1)] = 28,
+    exposure: Annotated[
+        str, typer.Option(help="served (decision time, like the ghosts) or rendered.")
+    ] = "served",
 ) -> None:
     """Print a campaign's lift, incremental sales and iROAS with 95% intervals (ghost ads)."""
     from jarnama.core.db import make_engine, make_sessionmaker
@@ -54,6 +57,9 @@ def lift(
     if target not in ("sku", "brand"):
         raise typer.BadParameter("--target is sku or brand")
     chosen: Target = "sku" if target == "sku" else "brand"
+    if exposure not in ("served", "rendered"):
+        raise typer.BadParameter("--exposure is served or rendered")
+    treated: Exposure = "rendered" if exposure == "rendered" else "served"
     settings = load_settings()
     store = AnalyticsStore(settings.measurement.store_dir)
     engine = make_engine(settings.database.url)
@@ -72,6 +78,7 @@ def lift(
                 target=chosen,
                 use_cuped=cuped,
                 pre_days=pre_days,
+                exposure=treated,
             )
             shown = LiftOut.of(report, 0)
     finally:
@@ -81,6 +88,7 @@ def lift(
     table.add_column("value (95% interval)", justify="right")
     rows = [
         ("holdout share", str(shown.holdout_share)),
+        ("treated group", shown.exposure),
         ("exposed / held-out users", f"{shown.exposed_users} / {shown.control_users}"),
         ("target SKUs", f"{shown.target_skus} ({shown.target})"),
         ("spend, tiyn", str(shown.spend_tiyn)),

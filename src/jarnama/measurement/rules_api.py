@@ -128,8 +128,12 @@ def get_lift(
     ] = "brand",
     cuped: Annotated[bool, Query(description="Reduce variance with pre-period sales.")] = False,
     pre_days: Annotated[int, Query(ge=1, le=365, description="CUPED's pre-period.")] = 28,
+    exposure: Annotated[
+        lift_service.Exposure,
+        Query(description="served (decision time, like the ghosts) or rendered (secondary)."),
+    ] = "served",
 ) -> LiftOut:
-    """Compare exposed users with held-out users who got a ghost of the campaign's ad."""
+    """Compare users served the campaign's ad with held-out users who got a ghost of it."""
     principal.ensure_can_read()
     store = AnalyticsStore(settings.measurement.store_dir)
     campaign = rules.campaign_for(session, principal, campaign_id)
@@ -147,5 +151,6 @@ def get_lift(
             target=target,
             use_cuped=cuped,
             pre_days=pre_days,
+            exposure=exposure,
         )
     return LiftOut.of(report, campaign.account_id)

@@ -184,6 +184,11 @@ class LiftOut(BaseModel):
     until: dt.date
     holdout_share: Decimal
     target: str = Field(description="sku: the promoted SKUs; brand: every SKU of their brands.")
+    exposure: str = Field(
+        description="served: treated users are those the decision served (ghost ads' like for"
+        " like); rendered: those with a rendered impression (secondary view, biased when"
+        " rendering goes with buying)."
+    )
     target_skus: int
     exposed_users: int
     control_users: int
@@ -211,6 +216,7 @@ class LiftOut(BaseModel):
             until=report.end,
             holdout_share=report.holdout_share,
             target=report.target,
+            exposure=report.exposure,
             target_skus=report.target_skus,
             exposed_users=report.exposed_users,
             control_users=report.control_users,

@@ -54,6 +54,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "clicks": pa.schema([*_HEAD, *_AD, ("cost_mtiyn", pa.int64()), ("ivt", pa.string())]),
     # Ghost ads: what a held-out user would have been shown (never shown, never billed).
     "ghosts": pa.schema([*_HEAD, *_AD, ("ivt", pa.string())]),
+    # Their twins: ads of holdout campaigns placed for treated users, logged at decision time.
+    "served": pa.schema([*_HEAD, *_AD, ("ivt", pa.string())]),
     "purchase_lines": pa.schema(
         [
             *_HEAD,
@@ -148,6 +150,8 @@ def rows_of(event: ev.Event) -> tuple[str, list[dict[str, Any]]]:
         return "clicks", [{**head, **_ad_columns(event.ad), "cost_mtiyn": cost}]
     if isinstance(event, ev.Ghost):
         return "ghosts", [{**head, **_ad_columns(event.ad)}]
+    if isinstance(event, ev.Served):
+        return "served", [{**head, **_ad_columns(event.ad)}]
     if isinstance(event, ev.Purchase):
         return "purchase_lines", [
             {
@@ -392,6 +396,7 @@ _TABLE_OF = {
     ev.Play: "plays",
     ev.Conversion: "conversions",
     ev.Ghost: "ghosts",
+    ev.Served: "served",
 }
 
 

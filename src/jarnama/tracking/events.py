@@ -155,7 +155,18 @@ class Ghost(EventBase, tag="ghost", frozen=True):
     ad: AdRef
 
 
-Event = Impression | Click | AddToCart | Purchase | Play | Conversion | Ghost
+class Served(EventBase, tag="served", frozen=True):
+    """An ad of a holdout campaign placed for a treated user at decision time (rendered or not).
+
+    The ghost's twin: both are logged by the decision, so the lift compares users the campaign
+    would reach with users it did reach at the same moment (ghost ads), whatever was rendered.
+    """
+
+    kind_name: ClassVar[str] = "served"
+    ad: AdRef
+
+
+Event = Impression | Click | AddToCart | Purchase | Play | Conversion | Ghost | Served
 EVENT_TYPES: tuple[type[EventBase], ...] = (
     Impression,
     Click,
@@ -164,6 +175,7 @@ EVENT_TYPES: tuple[type[EventBase], ...] = (
     Play,
     Conversion,
     Ghost,
+    Served,
 )
 
 _encoder = msgspec.json.Encoder()
