@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import utcnow
+from jarnama.exchange.ops_settings import OpsSettings
 from tests.exchange.dsp_process import running_dsp
 from tests.exchange.golden import check_golden
 from tests.exchange.helpers import Owners
@@ -55,7 +56,11 @@ def app(
 ) -> FastAPI:
     """The app with alpha and kzt as its bidders."""
     bidders = write_bidders(tmp_path / "bidders", dsp, BEHAVIOURS)
-    return create_app(exchange_settings(settings, bidders), session_factory=session_factory)
+    # These tests are about auctions, not reviews: the approval gate is off (test_ops_e2e.py).
+    ungated = OpsSettings(require_creative_approval=False)
+    return create_app(
+        exchange_settings(settings, bidders, ops=ungated), session_factory=session_factory
+    )
 
 
 @pytest.fixture

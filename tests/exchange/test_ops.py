@@ -72,10 +72,18 @@ def _screen(client: TestClient, owners: Owners, code: str = "DCO-1") -> int:
 def test_runtime_policy_gates_creatives_only_when_required(
     session: Session, owners: Owners, settings: Settings
 ) -> None:
-    runtime = ExchangeRuntime(settings, {})
-    assert runtime.approval_policy is not None
     sample = bid("alpha")
     owned = screen(id=1, account_id=owners.a_id)
+    # The gate is on by default: an unreviewed creative waits.
+    runtime = ExchangeRuntime(settings, {})
+    runtime.ops.refresh(session)
+    gate = runtime.approval_for(owned)
+    assert gate is not None
+    assert gate(sample) is Approval.PENDING
+    asyncio.run(runtime.client.aclose())
+    # Turned off explicitly (a private test network): every creative may win.
+    ex = settings.exchange.model_copy(update={"ops": OpsSettings(require_creative_approval=False)})
+    runtime = ExchangeRuntime(settings.model_copy(update={"exchange": ex}), {})
     gate = runtime.approval_for(owned)
     assert gate is not None
     assert gate(sample) is Approval.APPROVED

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import utcnow
+from jarnama.exchange.ops_settings import OpsSettings
 from jarnama.exchange.player import billing_row, play_cost
 from jarnama.exchange.player_models import Lease, LeaseStatus, PlayBilling
 from jarnama.tenancy.models import AccountKind, Role, Scope
@@ -65,7 +66,11 @@ def app(
 ) -> FastAPI:
     """The app with alpha and beta as its bidders."""
     bidders = write_bidders(tmp_path / "bidders", dsp, BEHAVIOURS)
-    return create_app(exchange_settings(settings, bidders), session_factory=session_factory)
+    # These tests are about auctions, not reviews: the approval gate is off (test_ops_e2e.py).
+    ungated = OpsSettings(require_creative_approval=False)
+    return create_app(
+        exchange_settings(settings, bidders, ops=ungated), session_factory=session_factory
+    )
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 The seed registers «Алматы Смартборд», an invented media owner, with four screens in Almaty
 (through the exchange services, audited) and an API key with the `auctions` scope for its
-players. `running_demo_dsps` starts `python -m jarnama.exchange.testdsp` on a free loopback
-port with two DSPs bidding in tenge and writes one bidder YAML file for each, so the served
-demo's exchange runtime loads them: a player request for a demo screen gets a live bid.
+players. The owner has reviewed and approved the demo DSPs' creatives (audited reviews, as
+its staff would in the approval queue), so the approval gate lets them win.
+`running_demo_dsps` starts `python -m jarnama.exchange.testdsp` on a free loopback port with
+two DSPs bidding in tenge and writes one bidder YAML file for each, so the served demo's
+exchange runtime loads them: a player request for a demo screen gets a live bid.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import yaml
 from sqlalchemy.orm import Session
 
 from jarnama.demo.examples import ApiExample
+from jarnama.exchange import approvals
 from jarnama.exchange import service as exchange_service
+from jarnama.exchange.ops_models import CreativeStatus
 from jarnama.exchange.schemas import ScreenCreate
 from jarnama.tenancy import service as tenancy_service
 from jarnama.tenancy.models import AccountKind, Role, Scope
@@ -35,6 +39,8 @@ from jarnama.tenancy.principal import Principal
 MEDIA_OWNER = "Алматы Смартборд"
 DEMO_ACTOR = "demo"
 EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The test DSP's advertiser domains when a behaviour names none (testdsp.DspBehaviour).
+TEST_DSP_ADOMAIN = ("shoro.kz",)
 # Two DSPs bidding in tenge (the demo has no exchange rates): a fixed 2 600 ₸ CPM and the
 # floor × 1.3; both with win, billing and loss notice URLs.
 DEMO_DSPS: dict[str, dict[str, Any]] = {
@@ -139,7 +145,29 @@ def seed_exchange(session: Session) -> DemoExchange:
         scopes=(Scope.AUCTIONS, Scope.READ, Scope.MANAGE),
     )
     session.flush()
+    approve_demo_creatives(session, owner.id)
     return DemoExchange(MEDIA_OWNER, plaintext, tuple(ids), ids[0])
+
+
+def approve_demo_creatives(session: Session, owner_id: int) -> None:
+    """The owner approves each demo DSP's creative, as its staff would in the approval queue."""
+    reviewer = Principal(
+        actor=DEMO_ACTOR,
+        role=Role.ACCOUNT_ADMIN,
+        account_id=owner_id,
+        scopes=frozenset({Scope.READ.value, Scope.MANAGE.value}),
+        account_ids=frozenset({owner_id}),
+    )
+    for code, behaviour in DEMO_DSPS.items():
+        creative = approvals.queue_creative(
+            session,
+            owner_id,
+            bidder=code,
+            crid=behaviour["crid"],
+            adomain=behaviour.get("adomain", TEST_DSP_ADOMAIN),
+            seat=code,
+        )
+        approvals.review_creative(session, reviewer, creative.id, CreativeStatus.APPROVED, None)
 
 
 def _free_port() -> int:

@@ -155,6 +155,46 @@ def enqueue_unreviewed(
     return len(session.execute(stmt.returning(Creative.id)).all())
 
 
+def queue_creative(
+    session: Session,
+    account_id: int,
+    *,
+    bidder: str,
+    crid: str,
+    adomain: Iterable[str],
+    seat: str,
+    now: dt.datetime | None = None,
+) -> Creative:
+    """A creative in one owner's queue before it bid there (pending; the existing row if any).
+
+    For an owner who reviews a DSP's creatives ahead of its first bid (the demo does, so its
+    printed player request gets a bid); the review itself goes through `review_creative`.
+    """
+    key = (account_id, bidder, crid[:200], adomain_key(adomain)[:500])
+    stmt = select(Creative).where(
+        Creative.account_id == key[0],
+        Creative.bidder == key[1],
+        Creative.crid == key[2],
+        Creative.adomain == key[3],
+    )
+    found = session.scalars(stmt).one_or_none()
+    if found is not None:
+        return found
+    creative = Creative(
+        account_id=account_id,
+        bidder=bidder,
+        crid=key[2],
+        adomain=key[3],
+        seat=seat[:200],
+        status=CreativeStatus.PENDING,
+        categories=[],
+        first_seen_at=now or utcnow(),
+    )
+    session.add(creative)
+    session.flush()
+    return creative
+
+
 # --- the owner's queue (API) ---------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ class SignalSettings(BaseModel):
 class OpsSettings(BaseModel):
     """The owner's creative approval gate and the context signals."""
 
-    # True: a DSP creative wins on a screen only once the screen's owner approved it (unseen
-    # creatives are queued). Off by default until every deployment reviews its bidders' queue.
-    require_creative_approval: bool = False
+    # True (the default, issue 5): a DSP creative wins on a screen only once the screen's owner
+    # approved it (unseen creatives are queued, loss 201). False lets every creative win: for a
+    # private test network, never for third-party DSPs on owners' screens.
+    require_creative_approval: bool = True
     signals: SignalSettings = Field(default_factory=SignalSettings)
