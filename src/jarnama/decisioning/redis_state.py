@@ -7,8 +7,9 @@ another process stops serving here within that interval; 0.25 s by default, the 
 for under a second). Frequency counters are one round trip per request with a user id.
 Keys (prefix `jarnama:` by default): `spend:d:<day>:<campaign>`, `spend:t:<campaign>`,
 `bid:<resolved bid id>`, `exhausted:d:<day>`, `exhausted:t`, `pace`, `freq:d:<day>:<user>`,
-`freq:w:<week>:<user>` (users as a 96-bit BLAKE2b digest), `imp:<bid id>` (an impression
-counted once over all processes), `pace:d:<day>` (the controller's rates of a day),
+`freq:w:<week>:<user>` (users as a 96-bit BLAKE2b digest), `freq:b:<day>:<user>` (the bid
+ids whose impression that user's counters hold: one count per bid and Almaty day over all
+processes), `pace:d:<day>` (the controller's rates of a day),
 `pace:lead` (the pacing step's lease) and `loaded` (set once spend was loaded from the
 ledger: a flush or restart removes it, and the next charge or background tick reloads the
 spend from the ledger before any charge runs). Not Redis Cluster ready: one charge touches
@@ -132,11 +133,16 @@ _STATUS_BY_CODE = {
     4: ChargeStatus.TOTAL_BUDGET_EXHAUSTED,
 }
 
-# KEYS: daily counter hash, weekly counter hash, the bid's impression mark.
-# ARGV: campaign id, day TTL, week TTL, bid TTL, whether to check the mark (1/0).
-# Returns 0 when this bid's impression was counted before (by any process), 1 otherwise.
+# KEYS: daily counter hash, weekly counter hash, the user's day set of counted bid ids.
+# ARGV: campaign id, day TTL, week TTL, whether to check the bid (1/0), the bid id.
+# Returns 0 when this bid's impression was counted that day before (by any process), else 1.
+# One small set per user and day (not a key per impression): ~20 bytes an impression, gone
+# with the day's counters.
 _IMPRESSION_LUA = """
-if ARGV[5] == '1' and not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[4]) then return 0 end
+if ARGV[4] == '1' then
+  if redis.call('SADD', KEYS[3], ARGV[5]) == 0 then return 0 end
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
+end
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
@@ -349,11 +355,17 @@ class RedisStateStore:
     def record_impression(
         self, user_id: str, campaign_id: int, at: dt.datetime, bid_id: str | None = None
     ) -> bool:
-        """Count an impression toward the user's caps, once per `bid_id` over all processes
-        (atomic); False when that bid's impression was counted before."""
+        """Count an impression toward the user's caps, once per `bid_id` and Almaty day over
+        all processes (atomic); False when that bid's impression was counted that day."""
         day_key, week_key = self._frequency_keys(user_id, at)
-        seen_key = f"{self._prefix}imp:{bid_id or ''}"
-        args = [campaign_id, _DAY_TTL, _WEEK_TTL, _BID_TTL, int(bid_id is not None)]
+        seen_key = f"{self._prefix}freq:b:{business_day(at).isoformat()}:{user_key(user_id)}"
+        args: list[int | str] = [
+            campaign_id,
+            _DAY_TTL,
+            _WEEK_TTL,
+            int(bid_id is not None),
+            bid_id or "",
+        ]
         try:
             counted = self._impression_script(keys=[day_key, week_key, seen_key], args=args)
         except redis.RedisError as exc:

@@ -146,8 +146,8 @@ class StateStore(ServingState, Protocol):
     def record_impression(
         self, user_id: str, campaign_id: int, at: dt.datetime, bid_id: str | None = None
     ) -> bool:
-        """Count an impression toward the user's caps, once per `bid_id` across processes;
-        False when that bid's impression was counted before."""
+        """Count an impression toward the user's caps, once per `bid_id` and Almaty day across
+        processes; False when that bid's impression was counted that day before."""
         ...
 
     def apply_charge(
@@ -206,7 +206,7 @@ class InProcessStateStore:
         self._rates: dict[int, float] = {}
         self._freq_day: dict[tuple[str, dt.date], dict[int, int]] = {}
         self._freq_week: dict[tuple[str, str], dict[int, int]] = {}
-        self._impressions: dict[str, dt.date] = {}
+        self._impressions: dict[tuple[str, dt.date], set[str]] = {}
         self._day_rates: dict[dt.date, dict[int, float]] = {}
         self._latest_day: dt.date | None = None
 
@@ -315,15 +315,16 @@ class InProcessStateStore:
     def record_impression(
         self, user_id: str, campaign_id: int, at: dt.datetime, bid_id: str | None = None
     ) -> bool:
-        """Count an impression toward the user's caps, once per `bid_id`."""
+        """Count an impression toward the user's caps, once per `bid_id` and Almaty day."""
         day = business_day(at)
         user = user_key(user_id)
         with self._lock:
             self._roll(day)
             if bid_id is not None:
-                if bid_id in self._impressions:
+                counted = self._impressions.setdefault((user, day), set())
+                if bid_id in counted:
                     return False
-                self._impressions[bid_id] = day
+                counted.add(bid_id)
             per_day = self._freq_day.setdefault((user, day), {})
             per_day[campaign_id] = per_day.get(campaign_id, 0) + 1
             per_week = self._freq_week.setdefault((user, iso_week(day)), {})
@@ -350,7 +351,7 @@ class InProcessStateStore:
         self._daily = {k: v for k, v in self._daily.items() if k[1] >= yesterday}
         self._exhausted_daily = {k: v for k, v in self._exhausted_daily.items() if k >= yesterday}
         self._charged = {k: v for k, v in self._charged.items() if v >= week_floor}
-        self._impressions = {k: v for k, v in self._impressions.items() if v >= week_floor}
+        self._impressions = {k: v for k, v in self._impressions.items() if k[1] >= yesterday}
         self._freq_day = {k: v for k, v in self._freq_day.items() if k[1] >= yesterday}
         weeks = {iso_week(day), iso_week(yesterday)}
         self._freq_week = {k: v for k, v in self._freq_week.items() if k[1] in weeks}
