@@ -28,7 +28,9 @@ def world(session: Session) -> World:
 
 
 def _logged(settings: Settings) -> list[ev.Event]:
-    return [ev.decode(r.payload) for r in read_log(Path(settings.events.log_dir))]
+    """The tracked events (without the decisions' served records, tests/measurement's)."""
+    logged = [ev.decode(r.payload) for r in read_log(Path(settings.events.log_dir))]
+    return [e for e in logged if not isinstance(e, ev.Served)]
 
 
 def _charges(session: Session) -> int:

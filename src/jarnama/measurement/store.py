@@ -10,9 +10,10 @@ SQL that any engine reading Parquet (Spark, Trino, BigQuery external tables) run
 The loader moves the event log into the store exactly once: a batch's files are named by the
 log position it starts at and written under a temporary name then renamed; the checkpoint is
 replaced (atomically) only after them. A run first deletes files at or past the checkpoint —
-leftovers of an interrupted run — so a crash at any point repeats the batch, never doubles it.
-Duplicate event ids (retries the intake did not catch) are dropped against the store's files
-within +-8 days of the event's day.
+leftovers of an interrupted run, and their ids in the index — so a crash at any point repeats
+the batch, never doubles it. Duplicate event ids (retries the intake did not catch) are dropped
+against the store's id index (`jarnama.measurement.dedupe`), which answers in time proportional
+to the batch, not to the history.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ import msgspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jarnama.measurement.dedupe import DedupeIndex
 from jarnama.tracking import events as ev
 from jarnama.tracking.log import lanes, read_log
 
-DEDUPE_DAYS = 8
 _AD = [
     ("bid_id", pa.string()),
     ("campaign_id", pa.int64()),
@@ -287,8 +288,10 @@ class LogLoader:
             os.fsync(handle.fileno())
         temporary.replace(self._checkpoint_path)
 
-    def _drop_uncommitted(self, point: Checkpoint) -> None:
+    def _drop_uncommitted(self, point: Checkpoint, index: DedupeIndex) -> None:
         """Delete part files of batches at or past the checkpoint (an interrupted run's)."""
+        # Their ids first: a crash between the two repeats this, never leaves ids without files.
+        index.forget_from(self._prefix, f"{self._prefix}{point.seq:020d}.parquet")
         for table in SCHEMAS:
             for path in (self.store.root / table).glob(f"day=*/{self._prefix}*.parquet"):
                 stem = path.stem.removeprefix(self._prefix)
@@ -297,11 +300,15 @@ class LogLoader:
 
     def run(self, batch_records: int = 200_000) -> LoadResult:
         """Load everything after the checkpoints of every lane, batch by batch; what was loaded."""
-        result = self._run_lane(batch_records)
+        with DedupeIndex(self.store) as index:
+            return self._run_lanes(batch_records, index)
+
+    def _run_lanes(self, batch_records: int, index: DedupeIndex) -> LoadResult:
+        result = self._run_lane(batch_records, index)
         if self._lane:
             return result
         for lane in lanes(self.log_dir)[1:]:
-            part = LogLoader(lane, self.store, lane=lane.name)._run_lane(batch_records)
+            part = LogLoader(lane, self.store, lane=lane.name)._run_lane(batch_records, index)
             result = LoadResult(
                 result.records + part.records,
                 result.rows + part.rows,
@@ -311,14 +318,14 @@ class LogLoader:
             )
         return result
 
-    def _run_lane(self, batch_records: int) -> LoadResult:
+    def _run_lane(self, batch_records: int, index: DedupeIndex) -> LoadResult:
         """Load one lane after its checkpoint, batch by batch."""
         self.store.root.mkdir(parents=True, exist_ok=True)
         point = self.checkpoint()
-        self._drop_uncommitted(point)
+        self._drop_uncommitted(point, index)
         records = rows = duplicates = batches = 0
         while True:
-            loaded = self._batch(point, batch_records)
+            loaded = self._batch(point, batch_records, index)
             if loaded is None:
                 break
             point, n_records, n_rows, n_dupes = loaded
@@ -326,7 +333,9 @@ class LogLoader:
             batches += 1
         return LoadResult(records, rows, duplicates, batches, point)
 
-    def _batch(self, point: Checkpoint, limit: int) -> tuple[Checkpoint, int, int, int] | None:
+    def _batch(
+        self, point: Checkpoint, limit: int, index: DedupeIndex
+    ) -> tuple[Checkpoint, int, int, int] | None:
         decoded: list[ev.Event] = []
         last = None
         for record in read_log(
@@ -342,64 +351,28 @@ class LogLoader:
         if last is None:
             return None
         name = f"{self._prefix}{point.seq:020d}.parquet"
-        n_rows, dupes = write_events(self.store, decoded, name)
+        n_rows, dupes = write_events(self.store, decoded, name, index)
         after = Checkpoint(last.seq + 1, last.segment, last.next_offset)
         self._save(after)
         return after, last.seq + 1 - point.seq, n_rows, dupes
 
 
-def write_events(store: AnalyticsStore, events: list[ev.Event], name: str) -> tuple[int, int]:
+def write_events(
+    store: AnalyticsStore, events: list[ev.Event], name: str, index: DedupeIndex | None = None
+) -> tuple[int, int]:
     """Write the new events' rows as part files called `name`; (rows written, duplicates).
 
+    New: neither earlier in the batch nor in the store's id index (`measurement.dedupe`).
     Shared by the disk-log loader and the Kafka loader (`jarnama.tracking.kafka_loader`).
     """
-    fresh, dupes = new_events(store, events)
-    grouped: dict[tuple[str, dt.date], list[dict[str, Any]]] = defaultdict(list)
-    for event in fresh:
-        table, event_rows = rows_of(event)
-        grouped[(table, ev.day_of(event))].extend(event_rows)
-    for (table, day), table_rows in grouped.items():
-        store.write(table, day, name, pa.Table.from_pylist(table_rows, SCHEMAS[table]))
-    return sum(len(r) for r in grouped.values()), dupes
-
-
-def new_events(store: AnalyticsStore, events: list[ev.Event]) -> tuple[list[ev.Event], int]:
-    """The events whose (kind, id) is neither earlier in the batch nor in the store (+-8 days)."""
-    by_table: dict[str, set[dt.date]] = defaultdict(set)
-    for event in events:
-        by_table[rows_of_table(event)].add(ev.day_of(event))
-    known: set[tuple[str, str]] = set()
-    for table, days in by_table.items():
-        window = {
-            day + dt.timedelta(days=delta)
-            for day in days
-            for delta in range(-DEDUPE_DAYS, DEDUPE_DAYS + 1)
-        }
-        for path in store.files(table, sorted(window)):
-            ids = pq.read_table(path, columns=["event_id"]).column("event_id").to_pylist()
-            known.update((table, str(i)) for i in ids)
-    fresh = []
-    for event in events:
-        key = (rows_of_table(event), event.id)
-        if key in known:
-            continue
-        known.add(key)
-        fresh.append(event)
-    return fresh, len(events) - len(fresh)
-
-
-_TABLE_OF = {
-    ev.Impression: "impressions",
-    ev.Click: "clicks",
-    ev.Purchase: "purchase_lines",
-    ev.AddToCart: "add_to_carts",
-    ev.Play: "plays",
-    ev.Conversion: "conversions",
-    ev.Ghost: "ghosts",
-    ev.Served: "served",
-}
-
-
-def rows_of_table(event: ev.Event) -> str:
-    """The store table an event goes to."""
-    return _TABLE_OF[type(event)]
+    if index is None:
+        with DedupeIndex(store) as opened:
+            return write_events(store, events, name, opened)
+    with index.batch(name, events) as fresh:
+        grouped: dict[tuple[str, dt.date], list[dict[str, Any]]] = defaultdict(list)
+        for event in fresh:
+            table, event_rows = rows_of(event)
+            grouped[(table, ev.day_of(event))].extend(event_rows)
+        for (table, day), table_rows in grouped.items():
+            store.write(table, day, name, pa.Table.from_pylist(table_rows, SCHEMAS[table]))
+    return sum(len(r) for r in grouped.values()), len(events) - len(fresh)

@@ -1,12 +1,13 @@
 """The Kafka side of the loader: the events topic into the analytics store, exactly once.
 
 Exactly once by event id, resumable by committed offsets. One batch: consume up to N
-messages from every partition, drop the events whose (kind, id) the store already holds
-within +-8 days of their day (`measurement.store.new_events`), write the rest as part files
-(temporary name, fsync, rename), and only then commit the next offsets synchronously. A
-crash after the files and before the commit replays the batch from the committed offsets;
-its events are then found in the store and dropped, so nothing is counted twice, and nothing
-is lost because an offset is committed only after its events are durable in the store.
+messages from every partition, drop the events whose (kind, id) the store's id index already
+holds (`measurement.dedupe`), write the rest as part files (temporary name, fsync, rename),
+commit their ids, and only then commit the next offsets synchronously. A crash before the ids'
+commit deletes the batch's files at the next open; a crash after it and before the offsets'
+commit replays the batch from the committed offsets, whose events are then found in the index
+and dropped. So nothing is counted twice, and nothing is lost because an offset is committed
+only after its events are durable in the store.
 Duplicates in the topic itself (a producer's retry across restarts, a client's retry on
 another server) are dropped the same way.
 
@@ -25,6 +26,7 @@ from typing import Any
 import msgspec
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, TopicPartition
 
+from jarnama.measurement.dedupe import DedupeIndex
 from jarnama.measurement.store import AnalyticsStore, write_events
 from jarnama.tracking import events as ev
 from jarnama.tracking.log import LogError
@@ -102,6 +104,12 @@ class KafkaLoader:
 
     def run(self, batch_messages: int = 50_000, max_batches: int | None = None) -> KafkaLoadResult:
         """Load until every partition is caught up (or `max_batches`); what was loaded."""
+        with DedupeIndex(self.store) as index:
+            return self._run(batch_messages, max_batches, index)
+
+    def _run(
+        self, batch_messages: int, max_batches: int | None, index: DedupeIndex
+    ) -> KafkaLoadResult:
         messages = rows = duplicates = undecodable = batches = 0
         at_end: set[int] = set()
         idle_deadline = time.monotonic() + self._timeout
@@ -135,7 +143,7 @@ class KafkaLoader:
                 # Unique per write: a replayed batch may differ in size, and its events are
                 # deduplicated by id, so a name must never overwrite an earlier batch's file.
                 name = f"part-k{first[0]}-{first[1]:020d}-{uuid.uuid4().hex[:8]}.parquet"
-                n_rows, n_dupes = write_events(self.store, events, name)
+                n_rows, n_dupes = write_events(self.store, events, name, index)
                 self._commit(next_offsets)
                 messages += sum(1 for m in polled if m.error() is None)
                 rows, duplicates, batches = rows + n_rows, duplicates + n_dupes, batches + 1
