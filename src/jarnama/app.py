@@ -121,6 +121,12 @@ def create_app(
     app.add_middleware(
         EdgeMiddleware, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
     )
+    from jarnama.decisioning.edge import DecisionFastPath
+
+    # Outside the edge middleware: answers POST /api/v1/decisions before the generic stack.
+    app.add_middleware(
+        DecisionFastPath, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
+    )
 
     app.include_router(_probe_router())
     from jarnama.decisioning.api import tracking_router

@@ -53,6 +53,11 @@ class HttpMetrics:
         )
 
 
+def valid_request_id(given: str) -> bool:
+    """Whether a client's `X-Request-ID` is safe to log and echo (else a new one is made)."""
+    return _REQUEST_ID_RE.match(given) is not None
+
+
 def error_response(error: JarnamaError, headers: dict[str, str] | None = None) -> JsonResponse:
     """Render a `JarnamaError` as `{"error", "detail", "field"}`."""
     return JsonResponse(error.to_dict(), status_code=error.status_code, headers=headers)
