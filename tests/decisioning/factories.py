@@ -178,6 +178,10 @@ class FixedRanker:
         """The table's quality for the product."""
         return self.products.get(product_id, self.default)
 
+    def product_quality_table(self, placement_id: int) -> Mapping[int, int]:
+        """The table itself (a product missing from it gets `default` by `product_quality`)."""
+        return self.products
+
     def creative_quality(self, placement_id: int, creative_id: int) -> int:
         """The table's quality for the creative."""
         return self.products.get(creative_id, self.default)

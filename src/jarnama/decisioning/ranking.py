@@ -7,7 +7,7 @@ score = quality * effective bid is an exact integer and second prices are exact 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,6 +19,10 @@ class Ranker(Protocol):
 
     def product_quality(self, placement_id: int, product_id: int, category_id: int | None) -> int:
         """Quality of a sponsored product in a placement."""
+        ...
+
+    def product_quality_table(self, placement_id: int) -> Mapping[int, int]:
+        """Qualities of products in a placement known so far (others: `product_quality`)."""
         ...
 
     def creative_quality(self, placement_id: int, creative_id: int) -> int:
@@ -99,6 +103,17 @@ class SmoothedCtrRanker:
             seen, clicked = self._items.get((placement_id, "p", product_id), (0, 0))
             quality = cache[product_id] = smoothed_ctr_ppm(clicked, seen, prior, self._strength)
         return quality
+
+    def product_quality_table(self, placement_id: int) -> Mapping[int, int]:
+        """The placement's cached product qualities: one dict look-up a product, no call.
+
+        Filled by `product_quality` and replaced whole when counts arrive, so a request
+        reads a consistent table; a product not in it yet costs one `product_quality` call.
+        """
+        cache = self._product_cache.get(placement_id)
+        if cache is None:
+            cache = self._product_cache.setdefault(placement_id, {})
+        return cache
 
     def creative_quality(self, placement_id: int, creative_id: int) -> int:
         """Smoothed CTR (ppm) of a creative in a placement, falling back to the global prior."""
