@@ -145,9 +145,14 @@ def test_exhausting_the_budget_stops_serving(
 def test_a_cpm_banner_impression_charges_a_thousandth_of_its_price(
     client: TestClient, app: FastAPI, session: Session, world: World
 ) -> None:
-    _, creative = live_banner(client, world)
+    campaign, creative = live_banner(client, world)
     runtime_of(app).refresh()
-    body = {"placements": [{"placement": "home-hero"}], "user_id": "card-7"}
+    # A user the campaign's default holdout (5 % of users, by campaign id) shows the ad to.
+    holdouts = runtime_of(app).holdouts
+    user = next(
+        f"card-{n}" for n in range(7, 99) if not holdouts.holds_out(campaign["id"], f"card-{n}")
+    )
+    body = {"placements": [{"placement": "home-hero"}], "user_id": user}
     response = client.post("/api/v1/decisions", json=body, headers=world.admin.headers)
     (winner,) = response.json()["placements"][0]["winners"]
     assert winner["kind"] == "banner"
@@ -160,7 +165,7 @@ def test_a_cpm_banner_impression_charges_a_thousandth_of_its_price(
     assert entry.event == "impression"
     assert entry.creative_id == creative["id"]
     assert entry.amount_mtiyn == winner["price_tiyn"]  # price per mille, in milli-tiyn
-    frequency = runtime_of(app).state.frequency("card-7", dt.datetime.now(dt.UTC))
+    frequency = runtime_of(app).state.frequency(user, dt.datetime.now(dt.UTC))
     assert frequency[winner["campaign_id"]] == (1, 1)  # the reloaded pixel counted once
 
     click = client.get(token_path(winner["click_url"]), follow_redirects=False)
