@@ -10,13 +10,16 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import utcnow
 from jarnama.demo.exchange import DEMO_DSPS, exchange_examples, running_demo_dsps, seed_exchange
+from jarnama.exchange.ops_models import Creative, CreativeStatus
 from jarnama.tenancy import service
+from tests.exchange.helpers import audit_count
 
 
 def test_a_demo_player_request_gets_a_live_bid(
@@ -25,6 +28,10 @@ def test_a_demo_player_request_gets_a_live_bid(
     service.ensure_network(session, "Demo")
     seeded = seed_exchange(session)
     session.commit()
+    # The owner approved each demo DSP's creative, audited like a review in the queue.
+    approved = session.scalars(select(Creative).where(Creative.status == CreativeStatus.APPROVED))
+    assert sorted(c.bidder for c in approved) == sorted(DEMO_DSPS)
+    assert audit_count(session, "exchange_creative") == len(DEMO_DSPS)
     with running_demo_dsps(tmp_path / "dsps") as bidders:
         exchange = settings.exchange.model_copy(update={"bidders_dir": str(bidders)})
         app = create_app(

@@ -80,14 +80,14 @@ def test_runtime_policy_gates_creatives_only_when_required(
     gate = runtime.approval_for(owned)
     assert gate is not None
     assert gate(sample) is Approval.PENDING
-    asyncio.run(runtime.client.aclose())
+    asyncio.run(runtime.close())
     # Turned off explicitly (a private test network): every creative may win.
     ex = settings.exchange.model_copy(update={"ops": OpsSettings(require_creative_approval=False)})
     runtime = ExchangeRuntime(settings.model_copy(update={"exchange": ex}), {})
     gate = runtime.approval_for(owned)
     assert gate is not None
     assert gate(sample) is Approval.APPROVED
-    asyncio.run(runtime.client.aclose())
+    asyncio.run(runtime.close())
     strict = ExchangeOps(OpsSettings(require_creative_approval=True))
     strict.refresh(session)
     assert strict.policy(owned)(sample) is Approval.PENDING

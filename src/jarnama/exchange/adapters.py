@@ -127,15 +127,23 @@ def _channel(request: Mapping[str, Any]) -> Channel:
 
 
 def _fit_imps(
-    request: Mapping[str, Any], spec: BidderSpec
+    request: Mapping[str, Any], spec: BidderSpec, *, deep: bool = True
 ) -> tuple[dict[str, Any] | None, AdapterError | None]:
-    """A copy of `request` with only the media types the bidder buys (None if none is left)."""
+    """A copy of `request` with only the media types the bidder buys (None if none is left).
+
+    `deep=False` copies only the top level and the imps (what this function changes): for a
+    caller that changes nothing nested. A deep copy cost ~0.2 ms a bidder, 1 ms an auction of 5.
+    """
     if _channel(request) not in spec.channels:
         return None, AdapterError(
             ErrorKind.BAD_INPUT, f"{spec.code} does not buy {_channel(request).value}"
         )
     unwanted = [key for media, key in MEDIA_KEYS.items() if media not in spec.media_types]
-    fitted = copy.deepcopy(dict(request))
+    if deep:
+        fitted = copy.deepcopy(dict(request))
+    else:
+        fitted = dict(request)
+        fitted["imp"] = [dict(imp) for imp in request["imp"]]
     imps = []
     for imp in fitted["imp"]:
         for key in unwanted:
@@ -259,7 +267,7 @@ class OpenRtb26Adapter:
 
     def make_requests(self, request: Mapping[str, Any], spec: BidderSpec) -> Planned:
         """One request with the imps' media types cut down to what the bidder buys."""
-        fitted, error = _fit_imps(request, spec)
+        fitted, error = _fit_imps(request, spec, deep=False)  # serialised as is, never changed
         if fitted is None:
             return Planned(errors=(error,) if error else ())
         return Planned(requests=(_outbound(spec, fitted, "2.6"),))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from jarnama.core.pagination import Page
@@ -30,6 +30,13 @@ from jarnama.exchange.service import ensure_not_creator
 from jarnama.tenancy.principal import Principal
 
 
+def _write_queued_records(request: Request, session: Any) -> None:
+    """Write this process's queued auction records first, so a reader sees its own auctions."""
+    runtime = getattr(request.app.state, "exchange_runtime", None)
+    if runtime is not None:
+        runtime.ops.recorder.write_pending(session)
+
+
 def refuse_creators(principal: PrincipalDep) -> None:
     """Answer 403 to creators on every route of this router (before any lookup)."""
     ensure_not_creator(principal)
@@ -52,6 +59,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 @router.get("/creatives", summary="List DSP creatives seen on the caller's screens.")
 def list_creatives(
+    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     status: CreativeStatus | None = None,
@@ -61,6 +69,7 @@ def list_creatives(
     limit: Limit = 50,
 ) -> Page[CreativeOut]:
     """The approval queue: `status=pending` lists what waits for the owner's review."""
+    _write_queued_records(request, session)
     rows, next_cursor = approvals.list_creatives(
         session,
         principal,
@@ -241,6 +250,7 @@ def _report(
     responses=BAD_RANGE,
 )
 def get_report(
+    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     group_by: GroupBy = reports.Dimension.DAY,
@@ -251,6 +261,7 @@ def get_report(
     deal: DealFilter = None,
 ) -> ExchangeReportOut:
     """Per screen, bidder, deal or day; a media owner sees only its own screens."""
+    _write_queued_records(request, session)
     return _report(session, principal, group_by, since, until, screen_id, bidder, deal)
 
 
@@ -261,6 +272,7 @@ def get_report(
     responses={200: {"content": {"text/csv": {}}, "description": "The CSV."}, **BAD_RANGE},
 )
 def get_report_csv(
+    request: Request,
     session: SessionDep,
     principal: PrincipalDep,
     group_by: GroupBy = reports.Dimension.DAY,
@@ -271,6 +283,7 @@ def get_report_csv(
     deal: DealFilter = None,
 ) -> PlainTextResponse:
     """One row per group and a total row; money in tenge, exact."""
+    _write_queued_records(request, session)
     out = _report(session, principal, group_by, since, until, screen_id, bidder, deal)
     return PlainTextResponse(
         reports.report_csv(out),

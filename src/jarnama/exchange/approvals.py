@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from jarnama.core.errors import InvalidInput, NotFound
 from jarnama.core.pagination import paginate
 from jarnama.core.time import utcnow
+from jarnama.exchange import changes
 from jarnama.exchange.adapters import TypedBid
 from jarnama.exchange.auction import Approval, Loss, Rejection
 from jarnama.exchange.ops_models import Creative, CreativeStatus
@@ -94,10 +95,10 @@ class ApprovalRegistry:
         self.book = ApprovalBook()
         self._fingerprint: tuple[Any, ...] | None = None
 
-    def refresh(self, session: Session) -> None:
+    def refresh(self, session: Session, *, force: bool = False) -> None:
         """Reload the book if any creative was added or reviewed since the last load."""
         found = _fingerprint(session)
-        if found != self._fingerprint:
+        if force or found != self._fingerprint:
             self.book = load_book(session)
             self._fingerprint = found
 
@@ -269,6 +270,7 @@ def review_creative(
     creative.reviewed_at = now or utcnow()
     creative.reviewed_by = principal.actor[:100]
     session.flush()
+    changes.note_change(session)
     after = audit.snapshot(creative)
     for state in (before, after):
         if state is not None:

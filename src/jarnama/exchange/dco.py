@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from jarnama.core.errors import InvalidInput, NotFound
 from jarnama.core.pagination import paginate
 from jarnama.core.time import ALMATY, as_utc
-from jarnama.exchange import repository
+from jarnama.exchange import changes, repository
 from jarnama.exchange.ops_models import DcoCampaign, DcoKind, DcoVariant
 from jarnama.exchange.ops_schemas import (
     DcoCampaignCreate,
@@ -375,6 +375,7 @@ def create_campaign(
     session.add(campaign)
     session.flush()
     _set_variants(session, campaign, body.variants)
+    changes.note_change(session)
     out = _out(campaign, _variants_of(session, [campaign.id])[campaign.id])
     audit.record(
         session,
@@ -448,6 +449,7 @@ def update_campaign(
         _check_variants(body.variants)
         _set_variants(session, campaign, body.variants)
     session.flush()
+    changes.note_change(session)
     out = _out(campaign, _variants_of(session, [campaign.id])[campaign.id])
     audit.record(
         session,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from jarnama.exchange import transport
+
 log = logging.getLogger(__name__)
 
 
@@ -106,12 +108,12 @@ class NoticeSender:
     async def _deliver(self, url: str, kind: str, bidder: str) -> None:
         for attempt in range(1, self.attempts + 1):
             try:
-                response = await self.client.get(url, timeout=self.timeout)
-                if response.status_code < 500:
+                status_code, _ = await transport.send(self.client, "GET", url, seconds=self.timeout)
+                if status_code < 500:
                     self.stats.delivered += 1
                     self._on_result(kind, "delivered")
                     return
-                problem = f"HTTP {response.status_code}"
+                problem = f"HTTP {status_code}"
             except httpx.HTTPError as exc:
                 problem = type(exc).__name__
             if attempt < self.attempts:

@@ -3,8 +3,10 @@
 `ExchangeOps` is built next to the exchange runtime and plugs into it: its approval policy
 decides which creatives may win, its signal hub gives every outbound request weather and
 traffic, and `refresh(session)` (run with the runtime's own refresh, before each auction)
-reloads what changed. `record(session, screen, auction)` persists a finished auction for the
-reports and queues its unreviewed creatives; entry points call it in their unit of work.
+reloads what changed: at most every `reload_seconds` (one fingerprint query per book), and at
+once after a change made through this process (`changes.note_change`), so the auction path does
+no SQL of its own most of the time. `record(screen, auction)` hands a finished auction to the
+background recorder (reports, approval queue): no SQL on the response path either.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from jarnama.exchange import changes
 from jarnama.exchange.adapters import TypedBid
 from jarnama.exchange.approvals import ApprovalRegistry
 from jarnama.exchange.auction import Approval
 from jarnama.exchange.core import ExchangeAuction
 from jarnama.exchange.dco import DcoBook, compile_book
-from jarnama.exchange.ops_models import AuctionRecord, DcoCampaign, DcoVariant
+from jarnama.exchange.ops_models import DcoCampaign, DcoVariant
 from jarnama.exchange.ops_settings import OpsSettings
-from jarnama.exchange.reports import record_auction
+from jarnama.exchange.recorder import AuctionRecorder
 from jarnama.exchange.signals import OpenMeteoProvider, SignalHub
 from jarnama.exchange.snapshot import ScreenSnapshot
 
@@ -50,6 +53,9 @@ class ExchangeOps:
         settings: OpsSettings,
         client: httpx.AsyncClient | None = None,
         *,
+        sessions: sessionmaker[Session] | None = None,
+        background: bool = False,
+        on_drop: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
@@ -62,7 +68,17 @@ class ExchangeOps:
         )
         self.signals = SignalHub(weather, signal_settings, clock)
         self.dco = DcoBook()
+        # Background writes need a session factory of their own (not a test's one connection).
+        self.recorder = AuctionRecorder(
+            sessions if background else None,
+            capacity=settings.record_queue,
+            batch=settings.record_batch,
+            interval=settings.record_interval_seconds,
+            on_drop=on_drop,
+        )
         self._clock = clock
+        self._checked_at = -float("inf")
+        self._change: int | None = None
         self._dco_fingerprint: tuple[Any, ...] | None = None
         self._traffic_at = -float("inf")
         self._task: asyncio.Task[None] | None = None
@@ -74,36 +90,49 @@ class ExchangeOps:
         return self.approvals.policy(screen)
 
     def refresh(self, session: Session) -> None:
-        """Reload the approval book and DCO book if they changed; re-read traffic now and then."""
-        if self.settings.require_creative_approval:
-            self.approvals.refresh(session)
-        found = _dco_fingerprint(session)
-        if found != self._dco_fingerprint:
-            self.dco = compile_book(session)
-            self._dco_fingerprint = found
+        """Reload the approval and DCO books if they changed; re-read traffic now and then.
+
+        Changes made through this process reload both books at once; others are looked for
+        (one fingerprint query per book) at most every `reload_seconds`.
+        """
         now = self._clock()
+        change = changes.current()
+        if change != self._change:
+            self._load_books(session, force=True)
+            self._change, self._checked_at = change, now
+        elif now - self._checked_at >= self.settings.reload_seconds:
+            self._load_books(session, force=False)
+            self._checked_at = now
         if now - self._traffic_at >= self.settings.signals.traffic_reload_seconds:
             self.signals.load_traffic(session)
             self._traffic_at = now
 
-    def record(
-        self, session: Session, screen: ScreenSnapshot, auction: ExchangeAuction
-    ) -> AuctionRecord:
-        """Persist a finished auction for the reports and queue its unreviewed creatives."""
-        return record_auction(session, screen, auction)
+    def _load_books(self, session: Session, *, force: bool) -> None:
+        if self.settings.require_creative_approval:
+            self.approvals.refresh(session, force=force)
+        found = _dco_fingerprint(session)
+        if force or found != self._dco_fingerprint:
+            self.dco = compile_book(session)
+            self._dco_fingerprint = found
+
+    def record(self, screen: ScreenSnapshot, auction: ExchangeAuction) -> bool:
+        """Queue a finished auction for the reports and the approval queue (no I/O here)."""
+        return self.recorder.submit(screen, auction)
 
     def start(self) -> None:
         """Start the background weather refresher (inside the running loop) if weather is on."""
+        self.recorder.start()
         if self.signals.weather is not None and self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._weather_loop())
 
     async def close(self) -> None:
-        """Stop the background task."""
+        """Stop the background tasks; write the auction records still queued."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.recorder.close()
 
     async def _weather_loop(self) -> None:
         while True:

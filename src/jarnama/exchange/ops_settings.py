@@ -31,4 +31,13 @@ class OpsSettings(BaseModel):
     # approved it (unseen creatives are queued, loss 201). False lets every creative win: for a
     # private test network, never for third-party DSPs on owners' screens.
     require_creative_approval: bool = True
+    # How often a server process re-checks approvals and DCO campaigns changed by another
+    # process (one fingerprint query each); changes made through this process apply at once.
+    reload_seconds: float = Field(default=1.0, ge=0, le=3_600)
+    # Auction records (reports, approval queue) wait in a bounded queue and are written in
+    # batches in the background; past `record_queue` waiting records new ones are dropped
+    # (counted in jarnama_exchange_records_dropped_total).
+    record_queue: int = Field(default=20_000, ge=1, le=1_000_000)
+    record_batch: int = Field(default=500, ge=1, le=10_000)
+    record_interval_seconds: float = Field(default=0.25, gt=0, le=60)
     signals: SignalSettings = Field(default_factory=SignalSettings)

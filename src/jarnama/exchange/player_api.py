@@ -176,9 +176,13 @@ async def ask_for_ad(
         signals = runtime.ops.signals.current(screen, plays_at, now=now)
         choice = runtime.ops.dco.choose(screen.id, plays_at, signals)
 
+    # Unfilled auctions count in the reports too (and queue unreviewed creatives): written in
+    # the background, off this answer's path.
+    runtime.ops.record(screen, auction)
+    if auction.result.win is None and choice is None:
+        return Response(status_code=204)
+
     def store(session: Session) -> AdOut | None:
-        # Unfilled auctions count in the reports too (and queue unreviewed creatives).
-        runtime.ops.record(session, screen, auction)
         if auction.result.win is not None:
             lease = player.record_lease(
                 session, screen, auction, plays_at, settings, source="player"
@@ -376,17 +380,13 @@ async def openrtb_auction(
         if auction.result.win is not None
     ]
 
-    def record_all(session: Session) -> None:
-        """Every imp's auction for the reports, won or not (exchange/ops.py)."""
-        for (_, screen, _), auction in zip(slots, auctions, strict=True):
-            runtime.ops.record(session, screen, auction)
-
+    # Every imp's auction for the reports, won or not: written in the background (ops.py).
+    for (_, screen, _), auction in zip(slots, auctions, strict=True):
+        runtime.ops.record(screen, auction)
     if not won:
-        await unit_of_work(request, record_all)
         return Response(status_code=204)
 
     def store(session: Session) -> list[tuple[inbound.InboundImp, Any, Decimal, dict[str, Any]]]:
-        record_all(session)
         rows = []
         for imp, screen, plays_at, auction in won:
             win = auction.result.win

@@ -21,7 +21,7 @@ import datetime as dt
 import enum
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -82,46 +82,65 @@ def record_auction(
     now: dt.datetime | None = None,
 ) -> AuctionRecord:
     """Persist one finished auction for the reports and queue its unreviewed creatives."""
-    now = now or utcnow()
-    result = auction.result
-    win = result.win
-    record = AuctionRecord(
-        auction_id=auction.request_id[:64],
-        account_id=screen.account_id,
-        screen_id=screen.id,
-        day=business_day(now),
-        occurred_at=now,
-        filled=win is not None,
-        winner_bidder=win.bid.bidder if win else None,
-        winner_seat=win.bid.seat[:200] if win else None,
-        deal_code=win.deal.code if win and win.deal else None,
-    )
-    session.add(record)
+    [record] = record_auctions(session, [(screen, auction, now or utcnow())])
+    return record
+
+
+def record_auctions(
+    session: Session, finished: Sequence[tuple[ScreenSnapshot, ExchangeAuction, dt.datetime]]
+) -> list[AuctionRecord]:
+    """Persist a batch of finished auctions (screen, auction, when) in a few bulk statements.
+
+    One INSERT … RETURNING for the records, one executemany for the bidder answers and one for
+    the bids, then the unreviewed creatives queued (the background recorder's unit of work).
+    """
+    records = []
+    for screen, auction, now in finished:
+        win = auction.result.win
+        records.append(
+            AuctionRecord(
+                auction_id=auction.request_id[:64],
+                account_id=screen.account_id,
+                screen_id=screen.id,
+                day=business_day(now),
+                occurred_at=now,
+                filled=win is not None,
+                winner_bidder=win.bid.bidder if win else None,
+                winner_seat=win.bid.seat[:200] if win else None,
+                deal_code=win.deal.code if win and win.deal else None,
+            )
+        )
+    session.add_all(records)
     session.flush()
-    calls = [
-        {
-            "auction_record_id": record.id,
-            "account_id": record.account_id,
-            "screen_id": record.screen_id,
-            "day": record.day,
-            "bidder": outcome.bidder[:64],
-            "status": outcome.status,
-            "bids": len(outcome.result.bids),
-            "latency_ms": round(outcome.latency_ms),
-        }
-        for outcome in auction.outcomes
-    ]
+    calls: list[dict[str, Any]] = []
+    bids: list[dict[str, Any]] = []
+    for record, (_, auction, _) in zip(records, finished, strict=True):
+        calls.extend(
+            {
+                "auction_record_id": record.id,
+                "account_id": record.account_id,
+                "screen_id": record.screen_id,
+                "day": record.day,
+                "bidder": outcome.bidder[:64],
+                "status": outcome.status,
+                "bids": len(outcome.result.bids),
+                "latency_ms": round(outcome.latency_ms),
+            }
+            for outcome in auction.outcomes
+        )
+        result = auction.result
+        if result.win is not None:
+            bids.append(_bid_row(record, result.win.bid, "won", Loss.WON))
+        bids.extend(_bid_row(record, c.bid, "lost", loss) for c, loss in result.losers)
+        bids.extend(_bid_row(record, r.bid, "rejected", r.loss) for r in result.rejections)
     if calls:
         session.execute(insert(BidderCall), calls)
-    bids = []
-    if win is not None:
-        bids.append(_bid_row(record, win.bid, "won", Loss.WON))
-    bids.extend(_bid_row(record, c.bid, "lost", loss) for c, loss in result.losers)
-    bids.extend(_bid_row(record, r.bid, "rejected", r.loss) for r in result.rejections)
     if bids:
         session.execute(insert(BidRecord), bids)
-    enqueue_unreviewed(session, screen, result.rejections)
-    return record
+    for screen, auction, _ in finished:
+        if any(r.loss is Loss.PENDING_APPROVAL for r in auction.result.rejections):
+            enqueue_unreviewed(session, screen, auction.result.rejections)
+    return records
 
 
 # --- reading -------------------------------------------------------------------------------

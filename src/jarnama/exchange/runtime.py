@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
@@ -83,6 +83,11 @@ class ExchangeMetrics:
             ["kind", "outcome"],
             registry=registry,
         )
+        self.records_dropped = Counter(
+            "jarnama_exchange_records_dropped_total",
+            "Auction records dropped because the background recorder's queue was full.",
+            registry=registry,
+        )
         self.plays = Counter(
             "jarnama_exchange_plays_total",
             "Leases ended by outcome (billed, unbilled, released).",
@@ -136,13 +141,18 @@ class ExchangeRuntime:
         *,
         registry: CollectorRegistry | None = None,
         client: httpx.AsyncClient | None = None,
+        sessions: sessionmaker[Session] | None = None,
+        background: bool = False,
     ) -> None:
         self.settings = settings
-        self.client = client or make_client(settings.exchange)
+        self.client = client or make_client(settings.exchange, bidders.values())
         self.metrics = ExchangeMetrics(registry)
         ex = settings.exchange
+        # Notices have a pool of their own: ~5 a auction would otherwise queue in the bidders'
+        # pool and make every bid request scan more connections (httpcore checks each).
+        self.notice_client = make_client(settings.exchange)
         self.notices = NoticeSender(
-            self.client,
+            self.notice_client,
             attempts=ex.notice_attempts,
             backoff_ms=ex.notice_backoff_ms,
             timeout_ms=ex.notice_timeout_ms,
@@ -151,7 +161,13 @@ class ExchangeRuntime:
         )
         self.exchange = Exchange(bidders, ex, self.client, self.notices)
         # Approval gate, weather/traffic signals and the DCO book (exchange/ops.py).
-        self.ops = ExchangeOps(ex.ops, self.client)
+        self.ops = ExchangeOps(
+            ex.ops,
+            self.client,
+            sessions=sessions,
+            background=background,
+            on_drop=self.metrics.records_dropped.inc,
+        )
         self.exchange.signals = self.ops.signals
         self.inventory = InventorySnapshot()
         self.by_code: dict[str, tuple[ScreenSnapshot, ...]] = {}
@@ -171,6 +187,7 @@ class ExchangeRuntime:
         """Stop the notice workers and close the pooled client."""
         await self.notices.close()
         await self.ops.close()
+        await self.notice_client.aclose()
         await self.client.aclose()
 
     def refresh(self, session: Session, *, force: bool = False) -> None:
@@ -196,10 +213,24 @@ class ExchangeRuntime:
 
 @asynccontextmanager
 async def exchange_runtime(
-    state: Any, settings: Settings, registry: CollectorRegistry | None
+    state: Any,
+    settings: Settings,
+    registry: CollectorRegistry | None,
+    *,
+    background: bool = False,
 ) -> AsyncIterator[ExchangeRuntime]:
-    """Create the runtime on `state` (app.state), start its notice workers, close it after."""
-    runtime = ExchangeRuntime(settings, load_configured_bidders(settings), registry=registry)
+    """Create the runtime on `state` (app.state), start its background work, close it after.
+
+    `background`: the app owns its engine, so auction records are written by a background task
+    through `state.sessionmaker` (a test's app shares one connection: records wait for a reader).
+    """
+    runtime = ExchangeRuntime(
+        settings,
+        load_configured_bidders(settings),
+        registry=registry,
+        sessions=getattr(state, "sessionmaker", None),
+        background=background,
+    )
     state.exchange_runtime = runtime
     runtime.start()
     try:
