@@ -1,4 +1,4 @@
-"""Auction records off the response path, and the ops caches that do no SQL between checks."""
+"""Auction records off the response path, and the caches that do no SQL between their checks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from jarnama.config import Settings
 from jarnama.exchange.approvals import review_creative
 from jarnama.exchange.auction import Approval
 from jarnama.exchange.ops import ExchangeOps
@@ -15,9 +16,12 @@ from jarnama.exchange.ops_models import AuctionRecord, BidderCall, BidRecord, Cr
 from jarnama.exchange.ops_models import CreativeStatus as Status
 from jarnama.exchange.ops_settings import OpsSettings
 from jarnama.exchange.recorder import AuctionRecorder
+from jarnama.exchange.runtime import ExchangeRuntime
+from jarnama.exchange.schemas import ScreenCreate
+from jarnama.exchange.service import create_screen
 from jarnama.tenancy.models import Role
 from jarnama.tenancy.principal import Principal
-from tests.exchange.helpers import Owners
+from tests.exchange.helpers import Owners, screen_payload
 from tests.exchange.samples import NOW, screen
 from tests.exchange.test_approvals import bid
 from tests.exchange.test_reports import _auction
@@ -126,3 +130,24 @@ def test_ops_caches_check_for_changes_only_every_reload_seconds_or_after_a_local
         assert ops.policy(board)(sample) is Approval.REJECTED
     finally:
         event.remove(connection, "before_cursor_execute", listener)
+
+
+def test_the_screen_snapshot_reloads_after_a_local_change_and_not_between_checks(
+    session: Session, owners: Owners, settings: Settings
+) -> None:
+    ex = settings.exchange.model_copy(update={"ops": OpsSettings(reload_seconds=3_600)})
+    runtime = ExchangeRuntime(settings.model_copy(update={"exchange": ex}), {})
+    try:
+        runtime.refresh(session)
+        assert not runtime.refresh_due()  # the next auction needs no database
+        admin = Principal(
+            actor="admin", role=Role.NETWORK_ADMIN, account_id=None, scopes=frozenset({"manage"})
+        )
+        body = ScreenCreate.model_validate(screen_payload("ALA-NEW", account_id=owners.a_id))
+        created = create_screen(session, admin, body)
+        assert runtime.refresh_due()  # a change through this process: looked at at once
+        runtime.refresh(session)
+        assert runtime.inventory.screen(created.id) is not None
+        assert not runtime.refresh_due()
+    finally:
+        asyncio.run(runtime.close())

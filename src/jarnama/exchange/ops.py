@@ -89,6 +89,15 @@ class ExchangeOps:
             return _approve_all
         return self.approvals.policy(screen)
 
+    def refresh_due(self) -> bool:
+        """Whether `refresh` would look at the database now."""
+        now = self._clock()
+        return (
+            changes.current() != self._change
+            or now - self._checked_at >= self.settings.reload_seconds
+            or now - self._traffic_at >= self.settings.signals.traffic_reload_seconds
+        )
+
     def refresh(self, session: Session) -> None:
         """Reload the approval and DCO books if they changed; re-read traffic now and then.
 

@@ -164,12 +164,18 @@ async def ask_for_ad(
     settings = runtime.settings.exchange
     plays_at = body.plays_at or now
 
-    def prepare(session: Session) -> ScreenSnapshot:
-        runtime.refresh(session)
+    def prepare(session: Session | None) -> ScreenSnapshot:
+        if session is not None:
+            runtime.refresh(session, recheck=runtime.inventory.screen(screen_id) is None)
         found = runtime.inventory.screen(screen_id)
         return player.check_slot(caller, found, plays_at, now, settings)
 
-    screen = await unit_of_work(request, prepare)
+    # Between the snapshot's checks (every reload_seconds) the auction needs no database at all;
+    # a screen the snapshot does not know is looked for at once (created by another process).
+    if runtime.refresh_due() or runtime.inventory.screen(screen_id) is None:
+        screen = await unit_of_work(request, prepare)
+    else:
+        screen = prepare(None)
     auction = await _auction(runtime, screen, plays_at, now, source="player", test=body.test)
     choice = None
     if auction.result.win is None:  # unsold: the screen's direct-sold or house campaign

@@ -6,8 +6,9 @@ notice sender, the serving snapshot of the screens and the rate book. The app li
 it and closes it (the client and the notice workers).
 
 The snapshot is checked against a cheap fingerprint of the inventory tables (counts and the
-latest change) before each player or inbound auction: those requests touch the database for
-their lease anyway, and a screen edited a moment ago must sell with its new floor.
+latest change) at most every `exchange.ops.reload_seconds` (1 s), and before the next auction
+after a screen, group or deal changed through this process (`changes.note_change`): a screen
+edited a moment ago sells with its new floor, and an auction between checks runs no SQL.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
+from jarnama.exchange import changes
 from jarnama.exchange.adapters import TypedBid
 from jarnama.exchange.auction import Approval
 from jarnama.exchange.bidders import BidderSpec, load_bidders, packaged_bidders_dir
@@ -177,6 +179,8 @@ class ExchangeRuntime:
         self._fingerprint: Fingerprint | None = None
         self._rates_at = -RATES_SECONDS
         self._rates_day: dt.date | None = None
+        self._checked_at = -float("inf")
+        self._change: int | None = None
 
     def start(self) -> None:
         """Start the notice workers (inside the running event loop)."""
@@ -190,8 +194,35 @@ class ExchangeRuntime:
         await self.notice_client.aclose()
         await self.client.aclose()
 
-    def refresh(self, session: Session, *, force: bool = False) -> None:
-        """Recompile the screen snapshot if the inventory changed, and re-read stale rates."""
+    def refresh_due(self) -> bool:
+        """Whether the next auction must look at the database first (a check or reload is due)."""
+        now = time.monotonic()
+        return (
+            changes.current() != self._change
+            or now - self._checked_at >= self.settings.exchange.ops.reload_seconds
+            or now - self._rates_at > RATES_SECONDS
+            or self.ops.refresh_due()
+        )
+
+    def refresh(self, session: Session, *, force: bool = False, recheck: bool = False) -> None:
+        """Recompile the screen snapshot if the inventory changed, and re-read stale rates.
+
+        `recheck`: look at the inventory fingerprint now even between checks (a screen the
+        snapshot does not know may have been created by another process a moment ago).
+        """
+        now = time.monotonic()
+        change = changes.current()
+        due = now - self._checked_at >= self.settings.exchange.ops.reload_seconds
+        if force or due or recheck or change != self._change:
+            self._check_inventory(session, force=force or change != self._change)
+            self._change, self._checked_at = change, now
+        now, day = time.monotonic(), business_day(utcnow())
+        if force or now - self._rates_at > RATES_SECONDS or day != self._rates_day:
+            self.rates = rate_book(session, self.settings)
+            self._rates_at, self._rates_day = now, day
+        self.ops.refresh(session)
+
+    def _check_inventory(self, session: Session, *, force: bool) -> None:
         found = inventory_fingerprint(session)
         if force or found != self._fingerprint:
             self.inventory = compile_inventory(session)
@@ -200,11 +231,6 @@ class ExchangeRuntime:
                 by_code.setdefault(screen.code, []).append(screen)
             self.by_code = {code: tuple(group) for code, group in by_code.items()}
             self._fingerprint = found
-        now, day = time.monotonic(), business_day(utcnow())
-        if force or now - self._rates_at > RATES_SECONDS or day != self._rates_day:
-            self.rates = rate_book(session, self.settings)
-            self._rates_at, self._rates_day = now, day
-        self.ops.refresh(session)
 
     def approval_for(self, screen: ScreenSnapshot) -> Callable[[TypedBid], Approval] | None:
         """The approval check of one screen's owner (None: every creative may win)."""

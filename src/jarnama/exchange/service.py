@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from jarnama.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from jarnama.core.pagination import paginate
 from jarnama.exchange import repository
+from jarnama.exchange.changes import note_change
 from jarnama.exchange.models import (
     AudienceSource,
     Deal,
@@ -215,6 +216,7 @@ def create_screen(session: Session, principal: Principal, body: ScreenCreate) ->
     screen = _new_screen(account_id, body)
     session.add(screen)
     session.flush()
+    note_change(session)  # the serving snapshot reloads at once
     audit.record(
         session,
         principal,
@@ -238,6 +240,7 @@ def update_screen(
         setattr(screen, name, value)
     _check_screen(screen, body.orientation)
     session.flush()
+    note_change(session)  # the serving snapshot reloads at once
     audit.record(
         session,
         principal,
@@ -324,6 +327,7 @@ def import_screens(
             note="import",
         )
     session.flush()
+    note_change(session)  # the serving snapshot reloads at once
     for screen, update in changes:
         if update is None:
             audit.record(
@@ -414,6 +418,7 @@ def create_group(session: Session, principal: Principal, body: ScreenGroupCreate
     session.flush()
     repository.set_group_members(session, group.id, screen_ids)
     out = _group_out(group, screen_ids)
+    note_change(session)  # the serving snapshot reloads at once
     audit.record(
         session,
         principal,
@@ -444,6 +449,7 @@ def update_group(
         repository.set_group_members(session, group.id, screen_ids)
     session.flush()
     out = _group_out(group, screen_ids)
+    note_change(session)  # the serving snapshot reloads at once
     audit.record(
         session,
         principal,
@@ -514,6 +520,7 @@ def create_deal(session: Session, principal: Principal, body: DealCreate) -> Dea
     )
     session.add(deal)
     session.flush()
+    note_change(session)  # the serving snapshot reloads at once
     audit.record(
         session,
         principal,
