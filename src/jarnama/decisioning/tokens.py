@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -63,9 +64,45 @@ class BidClaims:
         return self.price_tiyn * 1000 if self.billing is BillingModel.CPC else self.price_tiyn
 
 
+class RandomBytes:
+    """The kernel's random bytes, read 3 KB at a time and handed out in slices.
+
+    A `getrandom` call costs ~25 µs of CPU on the VM this was measured on (cProfile of the
+    uvicorn worker, 2026-11-27), and a decision asks for five ids and a request id: read in
+    bulk, the same bytes cost one call per ~250 ids. Thread-safe; a forked child (uvicorn's
+    workers) drops the parent's buffer, so two processes never hand out the same bytes.
+    """
+
+    def __init__(self, chunk: int = 3072) -> None:
+        """An empty buffer (filled on first use)."""
+        self._chunk = chunk
+        self._buffer = b""
+        self._used = 0
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def take(self, count: int) -> bytes:
+        """`count` fresh random bytes (never handed out before in this process)."""
+        with self._lock:
+            start = self._used
+            if start + count > len(self._buffer):
+                self._buffer = os.urandom(max(self._chunk, count))
+                start = 0
+            self._used = start + count
+            return self._buffer[start : start + count]
+
+    def _forget(self) -> None:
+        self._buffer = b""
+        self._used = 0
+        self._lock = threading.Lock()
+
+
+random_bytes = RandomBytes()
+
+
 def new_bid_id() -> str:
     """A unique bid nonce: 96 random bits, URL-safe (16 characters)."""
-    return base64.urlsafe_b64encode(os.urandom(12)).decode()
+    return base64.urlsafe_b64encode(random_bytes.take(12)).decode()
 
 
 _encode = msgspec.json.Encoder().encode
