@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from jarnama.exchange import adapters, core
 from jarnama.exchange.bidders import BidderSpec
 from jarnama.exchange.core import Exchange, QpsLimiter, bidder_timeout_ms, make_client
 from jarnama.exchange.notices import NoticeSender
@@ -298,3 +299,32 @@ def test_late_bidders_leave_no_connection_behind(dsp: str) -> None:
             assert asyncio.run(go()) == (0, 0, 0), delay
         finally:
             httpx.put(f"{dsp}/_config/beta", content=json.dumps(BEHAVIOURS["beta"]))
+
+
+def test_a_stall_while_requests_are_built_does_not_move_the_deadline(
+    dsp: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deadlines are instants fixed at the auction's start, not when each call is sent.
+
+    The hanging bidder's request takes 80 ms to build (a GC pause, a busy CPU); its deadline
+    must not start counting only after that, or the answer comes ~80 ms past tmax.
+    """
+    real = adapters.adapter_for
+
+    class Stalling:
+        def __init__(self, spec: BidderSpec) -> None:
+            self.inner = real(spec)
+
+        def make_requests(self, request: Any, spec: BidderSpec) -> Any:
+            if spec.code == "hang":
+                time.sleep(0.08)  # blocks the event loop, as a stall does
+            return self.inner.make_requests(request, spec)
+
+        def make_bids(self, *args: Any) -> Any:
+            return self.inner.make_bids(*args)
+
+    monkeypatch.setattr(core, "adapter_for", Stalling)
+    [auction], _ = asyncio.run(_run(dsp, ["hang", "alpha"], tmax=200))
+    statuses = {outcome.bidder: outcome.status for outcome in auction.outcomes}
+    assert statuses == {"hang": "timeout", "alpha": "bids"}
+    assert auction.elapsed_ms <= 200
