@@ -326,8 +326,14 @@ async def openrtb_auction(
     settings = runtime.settings.exchange
     ahead = dt.timedelta(minutes=settings.player_max_ahead_minutes)
 
-    def prepare(session: Session) -> list[tuple[inbound.InboundImp, ScreenSnapshot, dt.datetime]]:
-        runtime.refresh(session)
+    def unknown() -> bool:
+        return any(imp.screen_code not in runtime.by_code for imp in parsed.imps)
+
+    def prepare(
+        session: Session | None,
+    ) -> list[tuple[inbound.InboundImp, ScreenSnapshot, dt.datetime]]:
+        if session is not None:
+            runtime.refresh(session, recheck=unknown())
         slots = []
         for imp in parsed.imps:
             candidates = [
@@ -358,7 +364,12 @@ async def openrtb_auction(
             slots.append((imp, screen, plays_at))
         return slots
 
-    slots = await unit_of_work(request, prepare)
+    # As for the player API: no database between the snapshot's checks, unless a screen code is
+    # unknown (created by another process a moment ago).
+    if runtime.refresh_due() or unknown():
+        slots = await unit_of_work(request, prepare)
+    else:
+        slots = prepare(None)
     if parsed.currency is not Currency.KZT:
         try:
             runtime.rates.rate(parsed.currency, day)
