@@ -10,10 +10,14 @@ from typing import Any
 
 import httpx
 import yaml
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
+from jarnama.exchange.ops_settings import OpsSettings
 from tests.exchange.helpers import screen_payload
 
 P = "/api/v1/exchange"
@@ -59,6 +63,23 @@ def exchange_settings(settings: Settings, bidders_dir: Path, **exchange: Any) ->
                 {"rates": [{"currency": "USD", "on": yesterday.isoformat(), "kzt": USD_KZT}]}
             ),
         }
+    )
+
+
+def app_with_dsp(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    dsp: str,
+    folder: Path,
+    behaviours: dict[str, dict[str, Any]],
+    *,
+    gated: bool,
+) -> FastAPI:
+    """The app with one bidder per behaviour at the test DSP `dsp`, the approval gate on or off."""
+    bidders = write_bidders(folder / "bidders", dsp, behaviours)
+    ops = OpsSettings(require_creative_approval=gated)
+    return create_app(
+        exchange_settings(settings, bidders, ops=ops), session_factory=session_factory
     )
 
 

@@ -18,20 +18,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import utcnow
-from jarnama.exchange.ops_settings import OpsSettings
 from tests.exchange.dsp_process import running_dsp
 from tests.exchange.golden import check_golden
 from tests.exchange.helpers import Owners
 from tests.exchange.player_harness import (
     P,
+    app_with_dsp,
     dsp_log,
-    exchange_settings,
     normalised,
     open_screen,
-    write_bidders,
 )
 from tests.exchange.schema import dooh_errors, schema_errors
 
@@ -55,12 +52,8 @@ def app(
     settings: Settings, session_factory: sessionmaker[Session], dsp: str, tmp_path: Path
 ) -> FastAPI:
     """The app with alpha and kzt as its bidders."""
-    bidders = write_bidders(tmp_path / "bidders", dsp, BEHAVIOURS)
     # These tests are about auctions, not reviews: the approval gate is off (test_ops_e2e.py).
-    ungated = OpsSettings(require_creative_approval=False)
-    return create_app(
-        exchange_settings(settings, bidders, ops=ungated), session_factory=session_factory
-    )
+    return app_with_dsp(settings, session_factory, dsp, tmp_path, BEHAVIOURS, gated=False)
 
 
 @pytest.fixture

@@ -14,19 +14,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import business_day, utcnow
-from jarnama.exchange.ops_settings import OpsSettings
 from tests.exchange.dsp_process import running_dsp
 from tests.exchange.helpers import Owners
 from tests.exchange.player_harness import (
     P,
+    app_with_dsp,
     dsp_log,
-    exchange_settings,
     open_screen,
     soon,
-    write_bidders,
 )
 from tests.exchange.schema import dooh_errors, schema_errors
 
@@ -48,11 +45,7 @@ def app(
     settings: Settings, session_factory: sessionmaker[Session], dsp: str, tmp_path: Path
 ) -> FastAPI:
     """The app with the approval gate on and alpha and beta as its bidders."""
-    bidders = write_bidders(tmp_path / "bidders", dsp, BEHAVIOURS)
-    ops = OpsSettings(require_creative_approval=True)
-    return create_app(
-        exchange_settings(settings, bidders, ops=ops), session_factory=session_factory
-    )
+    return app_with_dsp(settings, session_factory, dsp, tmp_path, BEHAVIOURS, gated=True)
 
 
 def test_only_approved_creatives_win_and_the_report_shows_why(

@@ -23,10 +23,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from jarnama.app import create_app
 from jarnama.config import Settings
 from jarnama.core.time import utcnow
-from jarnama.exchange.ops_settings import OpsSettings
 from jarnama.exchange.player import billing_row, play_cost
 from jarnama.exchange.player_models import Lease, LeaseStatus, PlayBilling
 from jarnama.tenancy.models import AccountKind, Role, Scope
@@ -35,13 +33,12 @@ from tests.exchange.golden import check_golden
 from tests.exchange.helpers import Owners
 from tests.exchange.player_harness import (
     P,
+    app_with_dsp,
     dsp_log,
-    exchange_settings,
     normalised,
     open_screen,
     soon,
     wait_for_notices,
-    write_bidders,
 )
 from tests.exchange.schema import dooh_errors, schema_errors
 from tests.factories import account, api_caller
@@ -65,12 +62,8 @@ def app(
     settings: Settings, session_factory: sessionmaker[Session], dsp: str, tmp_path: Path
 ) -> FastAPI:
     """The app with alpha and beta as its bidders."""
-    bidders = write_bidders(tmp_path / "bidders", dsp, BEHAVIOURS)
     # These tests are about auctions, not reviews: the approval gate is off (test_ops_e2e.py).
-    ungated = OpsSettings(require_creative_approval=False)
-    return create_app(
-        exchange_settings(settings, bidders, ops=ungated), session_factory=session_factory
-    )
+    return app_with_dsp(settings, session_factory, dsp, tmp_path, BEHAVIOURS, gated=False)
 
 
 @pytest.fixture
