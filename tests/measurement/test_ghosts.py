@@ -29,11 +29,16 @@ def world(session: Session) -> World:
     return build_world(session)
 
 
-def _users(campaign_id: int, held: bool) -> str:
+DEFAULT_SHARE = PPM * 5 // 100  # the default holdout every other campaign keeps
+
+
+def _users(campaign_id: int, held: bool, shown_by: int | None = None) -> str:
+    """A user `campaign_id`'s 50% holdout holds out (or not) and `shown_by`'s 5% default shows."""
     return next(
         u
         for u in (f"loyalty-{n}" for n in range(1000))
         if bucket_below(campaign_id, u, HALF) is held
+        and (shown_by is None or not bucket_below(shown_by, u, DEFAULT_SHARE))
     )
 
 
@@ -63,7 +68,9 @@ def test_a_held_out_user_sees_the_next_ad_and_a_priced_ghost_reaches_the_store(
     runtime = runtime_of(app)
     runtime.refresh()
 
-    exposed, held = _users(a_campaign["id"], False), _users(a_campaign["id"], True)
+    # Users B's default 5% holdout shows its ad to, whatever ids the database gave the campaigns.
+    exposed = _users(a_campaign["id"], False, shown_by=b_campaign["id"])
+    held = _users(a_campaign["id"], True, shown_by=b_campaign["id"])
     shown = _decide(client, world, exposed)
     assert [w["product_id"] for w in shown] == [world.milk_a, world.milk_b]
     assert shown[0]["price_tiyn"] == 201  # A pays B's bid + 1
