@@ -89,9 +89,7 @@ def create_app(
             ),
             periodic_jobs(settings, sessions, background=engine is not None),
             report_worker(app.state, settings, sessions, background=engine is not None),
-            exchange_runtime(
-                app.state, settings, metrics.registry, background=engine is not None
-            ),
+            exchange_runtime(app.state, settings, metrics.registry, background=engine is not None),
         ):
             if engine is not None:
                 import gc

@@ -56,7 +56,9 @@ def config_show() -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("heads", help="Target revision (default: every head).")) -> None:
+def db_upgrade(
+    revision: str = typer.Argument("heads", help="Target revision (default: every head)."),
+) -> None:
     """Apply the database migrations up to REVISION."""
     from jarnama.core.db import make_engine
     from jarnama.core.migrate import upgrade

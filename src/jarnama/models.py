@@ -6,8 +6,8 @@ from jarnama.core.db import Base
 from jarnama.creators import models as creators_models
 from jarnama.decisioning import models as decisioning_models
 from jarnama.exchange import models as exchange_models
-from jarnama.exchange import player_models as exchange_player_models
 from jarnama.exchange import ops_models as exchange_ops_models
+from jarnama.exchange import player_models as exchange_player_models
 from jarnama.measurement import models as measurement_models
 from jarnama.measurement import tables as measurement_tables
 from jarnama.money import models as money_models
@@ -21,8 +21,8 @@ __all__ = [
     "creators_models",
     "decisioning_models",
     "exchange_models",
-    "exchange_player_models",
     "exchange_ops_models",
+    "exchange_player_models",
     "measurement_models",
     "measurement_tables",
     "money_models",

@@ -34,9 +34,7 @@ def upgrade() -> None:
         WHERE click_id IS NOT NULL
         """
     )
-    op.execute(
-        "UPDATE creator_conversions SET platform_source = 'link' WHERE platform IS NOT NULL"
-    )
+    op.execute("UPDATE creator_conversions SET platform_source = 'link' WHERE platform IS NOT NULL")
 
 
 def downgrade() -> None:
