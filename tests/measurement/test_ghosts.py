@@ -24,6 +24,13 @@ HALF = PPM // 2
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The production default holdout (5%) that tests elsewhere turn off."""
+    measurement = settings.measurement.model_copy(update={"holdout_share": Decimal("0.05")})
+    return settings.model_copy(update={"measurement": measurement})
+
+
+@pytest.fixture
 def world(session: Session) -> World:
     """Advertisers A and B, milk products, placements, callers."""
     return build_world(session)

@@ -134,9 +134,6 @@ def test_every_kind_is_durable_with_its_ad_and_bad_events_come_back_alone(
     assert "ad" in result["errors"][1]["detail"]
     logged = {e.id: e for e in _logged(settings)}
     assert sorted(logged) == ["a1", "c1", "c3", "i1", "p1", "v1", "y1"]
-    # The decision behind the token logged its served record (the lift's treated arm).
-    served = [e for e in _logged(settings, served=True) if isinstance(e, ev.Served)]
-    assert [e.id.startswith("s.") for e in served] == [True]
     impression, click, cart = logged["i1"], logged["c1"], logged["a1"]
     assert isinstance(impression, ev.Impression)
     assert impression.viewable
