@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from jarnama.config import Settings
 from jarnama.measurement.ghosts import PPM, GhostLog, HoldoutPolicy, bucket_below
 from jarnama.measurement.incrementality import in_holdout
+from jarnama.measurement.settings import MeasurementSettings
 from jarnama.measurement.store import AnalyticsStore, LogLoader
 from jarnama.tracking import events as ev
 from tests.campaigns.helpers import World, build_world
@@ -150,6 +151,11 @@ def test_zero_disables_and_no_user_id_holds_nobody_out(
     assert off.status_code == 200
     runtime.refresh()
     assert len(_decide(client, world, held)) == 1
+
+
+def test_the_production_default_holds_out_five_percent() -> None:
+    # The suite's settings turn the holdout off (tests/conftest.py); a deployment does not.
+    assert MeasurementSettings().holdout_share == Decimal("0.05")
 
 
 def test_the_policy_matches_the_estimator_split_and_defaults_to_five_percent() -> None:
