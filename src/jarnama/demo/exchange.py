@@ -11,11 +11,6 @@ exchange runtime loads them: a player request for a demo screen gets a live bid.
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,12 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 from sqlalchemy.orm import Session
 
 from jarnama.demo.examples import ApiExample
-from jarnama.exchange import approvals
+from jarnama.exchange import approvals, testdsp
 from jarnama.exchange import service as exchange_service
 from jarnama.exchange.ops_models import CreativeStatus
 from jarnama.exchange.schemas import ScreenCreate
@@ -170,62 +164,26 @@ def approve_demo_creatives(session: Session, owner_id: int) -> None:
         approvals.review_creative(session, reviewer, creative.id, CreativeStatus.APPROVED, None)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def running_demo_dsps(folder: Path, *, start_seconds: float = 20) -> Iterator[Path]:
     """Start the demo's test DSP process on loopback; yield the folder of its bidder files."""
     folder.mkdir(parents=True, exist_ok=True)
-    config = folder / "dsps.json"
-    config.write_text(json.dumps(DEMO_DSPS), encoding="utf-8")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    bidders = folder / "bidders"
-    bidders.mkdir(exist_ok=True)
-    for code, behaviour in DEMO_DSPS.items():
-        spec = {
-            "code": code,
-            "name": f"{code} (demo test DSP)",
-            "endpoint": f"{base}/{code}/bid",
-            "channels": ["dooh"],
-            "media_types": ["banner", "video"],
-            "currency": behaviour["currency"],
-            "timeout_ms": 250,
-            "qps": 1000,
-        }
-        (bidders / f"{code}.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
-    command = [sys.executable, "-m", "jarnama.exchange.testdsp", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--config", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + start_seconds
-        while True:
-            try:
-                httpx.get(f"{base}/_log/none", timeout=0.5)
-                break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"the demo test DSP did not start: {error}") from None
-                time.sleep(0.05)
+    with testdsp.running(DEMO_DSPS, folder / "dsps.json", start_seconds=start_seconds) as base:
+        bidders = folder / "bidders"
+        bidders.mkdir(exist_ok=True)
+        for code, behaviour in DEMO_DSPS.items():
+            spec = {
+                "code": code,
+                "name": f"{code} (demo test DSP)",
+                "endpoint": f"{base}/{code}/bid",
+                "channels": ["dooh"],
+                "media_types": ["banner", "video"],
+                "currency": behaviour["currency"],
+                "timeout_ms": 250,
+                "qps": 1000,
+            }
+            (bidders / f"{code}.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
         yield bidders
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def exchange_examples(exchange: DemoExchange) -> list[ApiExample]:

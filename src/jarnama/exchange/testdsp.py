@@ -14,8 +14,13 @@ import asyncio
 import base64
 import gzip
 import json
+import socket
+import subprocess
+import sys
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -250,6 +255,55 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         timeout_graceful_shutdown=1,
     )
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running(
+    behaviours: Mapping[str, Any], config: Path, *, start_seconds: float = 15
+) -> Iterator[str]:
+    """Start `python -m jarnama.exchange.testdsp` on a free loopback port and yield its base URL.
+
+    `behaviours` (by DSP code, as `DspBehaviour` fields) are written to `config`. The process is
+    stopped on exit; one that does not answer within `start_seconds` raises with its stderr.
+    """
+    import httpx  # only the launcher needs a client
+
+    config.write_text(json.dumps(behaviours), encoding="utf-8")
+    port = free_port()
+    command = [sys.executable, "-m", "jarnama.exchange.testdsp", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_seconds
+        while True:
+            try:
+                httpx.get(f"{base}/_log/none", timeout=0.5)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    error = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"the test DSP did not start: {error}") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 if __name__ == "__main__":
