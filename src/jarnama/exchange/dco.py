@@ -25,6 +25,7 @@ from jarnama.core.errors import InvalidInput, NotFound
 from jarnama.core.pagination import paginate
 from jarnama.core.time import ALMATY, as_utc
 from jarnama.exchange import changes, repository
+from jarnama.exchange import service as exchange_service
 from jarnama.exchange.ops_models import DcoCampaign, DcoKind, DcoVariant
 from jarnama.exchange.ops_schemas import (
     DcoCampaignCreate,
@@ -332,11 +333,7 @@ def _set_variants(
 def _own_targets(
     session: Session, account_id: int, screen_ids: Sequence[int], group_ids: Sequence[int]
 ) -> tuple[list[int], list[int]]:
-    screens = sorted(set(screen_ids))
-    owners = repository.screen_owners(session, screens)
-    foreign = [sid for sid in screens if owners.get(sid) != account_id]
-    if foreign:
-        raise NotFound(f"screens not found: {foreign[:20]}", field="screen_ids")
+    screens = exchange_service.own_screens(session, account_id, screen_ids)
     groups = sorted(set(group_ids))
     group_owners = repository.group_owners(session, groups)
     foreign = [gid for gid in groups if group_owners.get(gid) != account_id]

@@ -365,7 +365,7 @@ def _group_out(group: ScreenGroup, screen_ids: list[int]) -> ScreenGroupOut:
     )
 
 
-def _own_screens(session: Session, account_id: int, screen_ids: Sequence[int]) -> list[int]:
+def own_screens(session: Session, account_id: int, screen_ids: Sequence[int]) -> list[int]:
     """The ids, deduplicated and sorted, if every one is a screen of the account (else 404)."""
     unique = sorted(set(screen_ids))
     owners = repository.screen_owners(session, unique)
@@ -412,7 +412,7 @@ def create_group(session: Session, principal: Principal, body: ScreenGroupCreate
     name = body.name.strip()
     if repository.group_by_name(session, account_id, name) is not None:
         raise Conflict(f"a screen group named {name!r} exists", field="name")
-    screen_ids = _own_screens(session, account_id, body.screen_ids)
+    screen_ids = own_screens(session, account_id, body.screen_ids)
     group = ScreenGroup(account_id=account_id, name=name)
     session.add(group)
     session.flush()
@@ -445,7 +445,7 @@ def update_group(
             raise Conflict(f"a screen group named {name!r} exists", field="name")
         group.name = name
     if body.screen_ids is not None:
-        screen_ids = _own_screens(session, group.account_id, body.screen_ids)
+        screen_ids = own_screens(session, group.account_id, body.screen_ids)
         repository.set_group_members(session, group.id, screen_ids)
     session.flush()
     out = _group_out(group, screen_ids)
@@ -498,7 +498,7 @@ def create_deal(session: Session, principal: Principal, body: DealCreate) -> Dea
         raise InvalidInput("a deal names screens, groups or both", field="screen_ids")
     if body.kind is not DealKind.PRIVATE_AUCTION and body.floor_cpm <= 0:
         raise InvalidInput("a preferred or guaranteed deal has a positive price", field="floor_cpm")
-    screen_ids = _own_screens(session, account_id, body.screen_ids)
+    screen_ids = own_screens(session, account_id, body.screen_ids)
     group_ids = sorted(set(body.group_ids))
     owners = repository.group_owners(session, group_ids)
     foreign = [gid for gid in group_ids if owners.get(gid) != account_id]
