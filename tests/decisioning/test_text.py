@@ -23,6 +23,9 @@ from jarnama.decisioning.text import (
         ("Coca-Cola 0.5 л", "coca cola 0.5 л"),
         ("ӘЖЕ ҒҰМЫР ҚҰРТ ҢҮӨҺІ", "әже ғұмыр құрт ңүөһі"),
         ("\tкефир\n\n1%\u00a0900г", "кефир 1 900 г"),
+        ("Йогурт Нью-Йорк", "егурт нью ерк"),
+        ("ҚҰРТ ёгурт", "құрт егурт"),
+        ("Е\u0308лка и\u0306огурт", "елка егурт"),  # decomposed «ё» and «й» (NFD input)
     ],
 )
 def test_normalize_folds_case_yo_punctuation_and_keeps_kazakh_letters(
@@ -55,6 +58,34 @@ def test_inflected_forms_share_one_stem(forms: tuple[str, ...]) -> None:
     assert len({terms(form) for form in forms}) == 1, {f: terms(f) for f in forms}
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("йогурт", "ёгурт", "Ёгурт", "егурт"),
+        ("йогурты", "ёгурты", "йогуртов", "ёгуртов", "ёгурттар", "йогурттары"),
+        ("Нью-Йорк", "Нью-Ёрк", "нью ёрк"),
+        ("йод", "ёд"),
+        ("майонез", "маёнез", "майонеза", "маёнезы"),
+        ("бульон", "бульён", "бульона"),
+        ("шампиньоны", "шампиньёны", "шампиньонов"),
+        ("ёлка", "елка", "ёлки"),
+        ("подъём", "подъем"),
+    ],
+)
+def test_yo_and_jo_spellings_of_one_word_meet(spellings: tuple[str, ...]) -> None:
+    """Russian writes /jo/ «ё» in native words and «йо»/«ьо» in loanwords; shoppers mix them."""
+    assert len({terms(s) for s in spellings}) == 1, {s: terms(s) for s in spellings}
+
+
+def test_the_yo_fold_leaves_other_y_and_soft_sign_words_and_kazakh_letters_alone() -> None:
+    assert terms("мой") == ("мой",)
+    assert terms("бойня") != terms("беня")
+    assert terms("пальто") == ("пальт",)
+    assert terms("йод") != terms("еда")
+    assert terms("йогурт") != terms("огурец")
+    assert normalize("қой өнімі ұйым үй") == "қой өнімі ұйым үй"
+
+
 def test_different_words_keep_different_stems() -> None:
     assert terms("молоко") != terms("мука")
     assert terms("сүт") != terms("сүзбе")
@@ -75,6 +106,10 @@ def test_different_words_keep_different_stems() -> None:
         ("ірімшік", MatchType.PHRASE, "қазақстан ірімшіктері", True),
         ("сүт", MatchType.EXACT, "сүзбе", False),
         ("2,5%", MatchType.BROAD, "молоко 2.5 %", True),
+        ("йогурт", MatchType.EXACT, "ёгурт", True),
+        ("ёгурт", MatchType.PHRASE, "питьевой йогурт 2,5%", True),
+        ("йогурт клубничный", MatchType.BROAD, "клубничные ёгурты", True),
+        ("йогурт", MatchType.BROAD, "огурцы", False),
     ],
 )
 def test_keyword_match_types(keyword: str, match: MatchType, query: str, expected: bool) -> None:

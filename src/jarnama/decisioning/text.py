@@ -1,10 +1,12 @@
 """Search text for Kazakh and Russian: normalisation, light stemming and keyword matching.
 
 A query and a keyword go through the same `terms()` so they meet on the same stems:
-casefold, ё→е, punctuation and whitespace collapsed, Kazakh letters (ә ғ қ ң ө ұ ү һ і) kept,
-numbers split from units («1л» → «1 л», «2,5%» → «2.5»), then a light suffix stripper — Russian
-case endings for words without Kazakh letters («молоко/молока/молоком» → «молок»), Kazakh
-plural, possessive and case suffixes for words with them («сүт/сүттің/сүтті» → «сүт»).
+casefold, ё→е, the /jo/ of loanwords folded the same way («йогурт» and «ёгурт» both read
+«егурт», «бульон» and «бульён» both «бульен»), punctuation and whitespace collapsed, Kazakh
+letters (ә ғ қ ң ө ұ ү һ і) kept, numbers split from units («1л» → «1 л», «2,5%» → «2.5»),
+then a light suffix stripper — Russian case endings for words without Kazakh letters
+(«молоко/молока/молоком» → «молок»), Kazakh plural, possessive and case suffixes for words
+with them («сүт/сүттің/сүтті» → «сүт»).
 It is deliberately light: it only has to make a keyword meet its inflected forms, and the
 same function runs on both sides, so a stem that is "wrong" linguistically still matches.
 """
@@ -13,10 +15,21 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+# Russian writes the sound /jo/ as «ё» in native words but as «йо» (at the start of a word
+# or after a vowel) or «ьо» (after a consonant) in loanwords, and shoppers mix them:
+# «ёгурт» for «йогурт», «Нью-Ёрк», «раён», «шампиньёны». «ё» also loses its dots («елка»),
+# so it must meet «е» too; one canonical form meets all three only if «йо» and «ьо» fold
+# where «ё» does: «йо» → «е» at a word start or after a vowel, «ьо» → «ье». No other «й»
+# or «ь» is touched («мой», «бойня», «пальто» stay), nor a Kazakh letter. The price is a
+# rare collision of a «йо» word with an «е» one: «йод» and the unit abbreviation «ед» meet.
+_YO_AFTER_VOWEL_OR_START = re.compile(r"(?:(?<![^\W\d_])|(?<=[аеиоуыэюяәөұүі]))йо")
+_SOFT_YO = re.compile(r"ьо")
 
 # Decimal commas inside numbers become points before punctuation is dropped: «2,5%» → «2.5».
 _DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
@@ -63,14 +76,15 @@ class MatchType(enum.StrEnum):
 
 
 def normalize(text: str) -> str:
-    """Casefold, ё→е, numbers split from units, punctuation and spaces collapsed to one space."""
+    """Casefold, ё/йо→е, numbers split from units, punctuation and spaces collapsed to one space."""
     return " ".join(tokens(text))
 
 
 def tokens(text: str) -> tuple[str, ...]:
     """The normalised tokens of a text, before stemming."""
-    folded = _DECIMAL.sub(".", text.casefold().replace("ё", "е"))
-    return tuple(_TOKEN.findall(folded))
+    folded = unicodedata.normalize("NFC", text).casefold()
+    folded = _SOFT_YO.sub("ье", _YO_AFTER_VOWEL_OR_START.sub("е", folded.replace("ё", "е")))
+    return tuple(_TOKEN.findall(_DECIMAL.sub(".", folded)))
 
 
 def stem(token: str) -> str:
