@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from jarnama.campaigns.models import Campaign, CampaignStatus, PacingMode
+from jarnama.campaigns.schemas import CampaignOut
 from tests.campaigns.helpers import (
     World,
     audit_entries,
@@ -14,6 +20,7 @@ from tests.campaigns.helpers import (
     error_of,
     in_days,
 )
+from tests.factories import Caller
 
 URL = "/api/v1/campaigns"
 
@@ -197,3 +204,141 @@ def test_network_admin_names_the_advertiser(client: TestClient, world: World) ->
     assert unnamed.status_code == 403
     created = create_campaign(client, world.admin, account_id=world.b_id)
     assert created["account_id"] == world.b_id
+
+
+def _end_passes(session: Session, *campaign_ids: int) -> None:
+    """Time passes: the campaigns' ends_at is now an hour ago (no API write, so no audit)."""
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    session.execute(
+        update(Campaign).where(Campaign.id.in_(campaign_ids)).values(ends_at=an_hour_ago)
+    )
+    session.commit()
+
+
+def _start(client: TestClient, caller: Caller, *statuses: str, **fields: Any) -> int:
+    created = create_campaign(client, caller, starts_at=in_days(-10), ends_at=in_days(5), **fields)
+    for status in statuses:
+        response = client.post(
+            f"{URL}/{created['id']}/status", json={"status": status}, headers=caller.headers
+        )
+        assert response.status_code == 200, response.text
+    return int(created["id"])
+
+
+def test_a_campaign_whose_end_has_passed_reads_ended_in_answers_lists_and_filters(
+    client: TestClient, session: Session, world: World
+) -> None:
+    running = _start(client, world.a, "active", name="running")
+    over = _start(client, world.a, "active", name="over")
+    paused_over = _start(client, world.a, "active", "paused", name="paused, over")
+    paused = _start(client, world.a, "active", "paused", name="paused")
+    ended_by_hand = _start(client, world.a, "active", "ended", name="ended by hand")
+    draft_over = _start(client, world.a, name="draft, over")
+    archived_over = _start(client, world.a, "archived", name="archived, over")
+    other_tenant_over = _start(client, world.b, "active", name="B's, over")
+    _end_passes(session, over, paused_over, draft_over, archived_over, other_tenant_over)
+    audited = audit_total(session)
+
+    shown = client.get(f"{URL}/{over}", headers=world.a.headers).json()
+    assert shown["status"] == "ended"
+    listed = client.get(URL, headers=world.a.headers).json()["items"]
+    assert {c["id"]: c["status"] for c in listed} == {
+        running: "active",
+        over: "ended",
+        paused_over: "ended",
+        paused: "paused",
+        ended_by_hand: "ended",
+        draft_over: "draft",  # never ran: it stays a draft until someone moves ends_at
+        archived_over: "archived",
+    }
+
+    def filtered(status: str, caller: Caller = world.a) -> list[int]:
+        answer = client.get(URL, params={"status": status}, headers=caller.headers)
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()["items"]]
+
+    assert filtered("ended") == [over, paused_over, ended_by_hand]
+    assert filtered("active") == [running]
+    assert filtered("paused") == [paused]
+    assert filtered("draft") == [draft_over]
+    assert filtered("archived") == [archived_over]
+    # Tenants see only their own, also among the computed ones.
+    assert filtered("ended", world.b) == [other_tenant_over]
+    assert other_tenant_over not in filtered("ended", world.agency)
+    assert set(filtered("ended", world.admin)) == {
+        over,
+        paused_over,
+        ended_by_hand,
+        other_tenant_over,
+    }
+    # Reading is not writing: the end is computed, nothing was recorded.
+    assert audit_total(session) == audited
+
+
+def test_a_campaign_ended_by_its_schedule_can_be_archived_ended_or_reopened(
+    client: TestClient, session: Session, world: World
+) -> None:
+    archive_me, end_me, reopen_me = (_start(client, world.a, "active") for _ in range(3))
+    _end_passes(session, archive_me, end_me, reopen_me)
+
+    def move(campaign_id: int, status: str) -> Any:
+        return client.post(
+            f"{URL}/{campaign_id}/status", json={"status": status}, headers=world.a.headers
+        )
+
+    for status in ("paused", "active"):
+        code, field, detail = error_of(move(archive_me, status))
+        assert (code, field) == (409, "ends_at"), detail
+        assert "from ended: archived, ended" in detail
+        assert "move ends_at later" in detail
+    archived = move(archive_me, "archived")
+    assert archived.status_code == 200, archived.text
+    assert archived.json()["status"] == "archived"
+    entry = audit_entries(session, "campaign", archive_me)[-1]
+    assert entry.action == "status"
+    assert entry.before is not None
+    assert entry.before["status"] == "active"
+    assert entry.after is not None
+    assert entry.after["status"] == "archived"
+
+    # Ending it by hand makes it final: no more changes, not even a new end.
+    assert move(end_me, "ended").json()["status"] == "ended"
+    assert audit_entries(session, "campaign", end_me)[-1].action == "status"
+    final = client.patch(f"{URL}/{end_me}", json={"ends_at": in_days(30)}, headers=world.a.headers)
+    assert final.status_code == 409
+
+    # Moving ends_at later reopens it with the status it had (the engine serves it again).
+    reopened = client.patch(
+        f"{URL}/{reopen_me}", json={"ends_at": in_days(30)}, headers=world.a.headers
+    )
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["status"] == "active"
+    entry = audit_entries(session, "campaign", reopen_me)[-1]
+    assert entry.action == "update"
+    assert entry.before is not None
+    assert entry.after is not None
+    assert entry.before["ends_at"] != entry.after["ends_at"]
+    assert move(reopen_me, "paused").json()["status"] == "paused"
+
+
+def test_shown_status_is_exact_at_the_instant_of_the_end() -> None:
+    ends = dt.datetime(2030, 6, 1, 12, tzinfo=dt.UTC)
+    campaign = Campaign(
+        id=1,
+        account_id=1,
+        name="x",
+        daily_budget_tiyn=100,
+        total_budget_tiyn=None,
+        starts_at=ends - dt.timedelta(days=5),
+        ends_at=ends,
+        dayparting=None,
+        status=CampaignStatus.ACTIVE,
+        pacing=PacingMode.EVEN,
+        created_at=ends,
+        updated_at=ends,
+    )
+    just_before = ends - dt.timedelta(microseconds=1)
+    assert CampaignOut.of(campaign, now=just_before).status is CampaignStatus.ACTIVE
+    assert CampaignOut.of(campaign, now=ends).status is CampaignStatus.ENDED
+    campaign.ends_at = None
+    assert CampaignOut.of(campaign, now=ends + dt.timedelta(days=999)).status == "active"

@@ -78,7 +78,8 @@ def list_campaigns(
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[CampaignOut]:
-    """List campaigns (newest last), optionally of one account or status."""
+    """List campaigns (newest last), optionally of one account or status (`ended` includes
+    active and paused campaigns whose ends_at has passed)."""
     rows, next_cursor = service.list_campaigns(
         session, principal, account_id=account_id, status=status, cursor=cursor, limit=limit
     )
@@ -112,7 +113,8 @@ def change_campaign_status(
     campaign_id: PathId, body: StatusChange, session: SessionDep, principal: PrincipalDep
 ) -> CampaignOut:
     """Allowed: draft→active|archived, active→paused|ended, paused→active|ended|archived,
-    ended→archived."""
+    ended→archived. A campaign whose ends_at has passed reads `ended`: archive it, end it
+    for good, or PATCH ends_at later to run it again."""
     return CampaignOut.of(
         service.change_campaign_status(session, principal, campaign_id, body.status)
     )

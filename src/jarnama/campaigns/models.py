@@ -23,6 +23,11 @@ class CampaignStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+# Stored statuses that read as `ended` once the campaign's ends_at has passed (see
+# `Campaign.status_at`); draft and archived campaigns keep theirs.
+SCHEDULE_ENDS = frozenset({CampaignStatus.ACTIVE, CampaignStatus.PAUSED})
+
+
 class PacingMode(enum.StrEnum):
     """How a campaign spends its daily budget over the Almaty day."""
 
@@ -97,6 +102,19 @@ class Campaign(Base):
     pacing: Mapped[PacingMode] = mapped_column(str_enum(PacingMode), default=PacingMode.EVEN)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def ended_by_schedule(self, now: dt.datetime) -> bool:
+        """Whether the campaign is active or paused but its ends_at has passed by `now`."""
+        return self.status in SCHEDULE_ENDS and self.ends_at is not None and self.ends_at <= now
+
+    def status_at(self, now: dt.datetime) -> CampaignStatus:
+        """The status the API shows at `now`: `ended` once the schedule is over.
+
+        Computed on read, not written by a job: the end is a fact of ends_at (whose changes
+        are audited), so the answer is exact at the instant the decision engine stops serving,
+        and moving ends_at later reopens the campaign with the status it had.
+        """
+        return CampaignStatus.ENDED if self.ended_by_schedule(now) else self.status
 
 
 class AdGroup(Base):

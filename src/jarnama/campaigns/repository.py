@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from jarnama.campaigns.models import (
+    SCHEDULE_ENDS,
     AdGroup,
     AdGroupProduct,
     AdGroupStatus,
@@ -51,18 +52,34 @@ def campaign_by_id(session: Session, campaign_id: int) -> Campaign | None:
 def campaigns(
     account_ids: Collection[int] | None,
     *,
+    now: dt.datetime,
     account_id: int | None = None,
     status: CampaignStatus | None = None,
 ) -> Select[Any]:
-    """Campaigns of the given accounts (None: every account), optionally filtered."""
+    """Campaigns of the given accounts (None: every account), optionally filtered.
+
+    `status` filters by the status shown at `now` (`Campaign.status_at`): an active or paused
+    campaign whose ends_at has passed is `ended`, not `active` or `paused`.
+    """
     stmt = select(Campaign)
     if account_ids is not None:
         stmt = stmt.where(Campaign.account_id.in_(account_ids))
     if account_id is not None:
         stmt = stmt.where(Campaign.account_id == account_id)
-    if status is not None:
-        stmt = stmt.where(Campaign.status == status)
-    return stmt
+    if status is None:
+        return stmt
+    over = and_(Campaign.ends_at.is_not(None), Campaign.ends_at <= now)
+    if status is CampaignStatus.ENDED:
+        return stmt.where(
+            or_(
+                Campaign.status == CampaignStatus.ENDED,
+                and_(Campaign.status.in_(sorted(SCHEDULE_ENDS)), over),
+            )
+        )
+    if status in SCHEDULE_ENDS:
+        running = or_(Campaign.ends_at.is_(None), Campaign.ends_at > now)
+        return stmt.where(Campaign.status == status).where(running)
+    return stmt.where(Campaign.status == status)
 
 
 # --- ad groups -----------------------------------------------------------------------------

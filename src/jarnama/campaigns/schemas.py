@@ -26,6 +26,7 @@ from jarnama.campaigns.models import (
     PricingModel,
 )
 from jarnama.catalog.models import Channel
+from jarnama.core.time import utcnow
 
 TIYN_MAX = 2**63 - 1
 # Whole numbers only: 12.5 is refused; 100.0 is the integer 100 (as JSON Schema has it).
@@ -116,14 +117,16 @@ class CampaignOut(BaseModel):
     starts_at: dt.datetime
     ends_at: dt.datetime | None
     dayparting: Dayparting | None
-    status: CampaignStatus
+    status: CampaignStatus = Field(
+        description="`ended` also when an active or paused campaign's ends_at has passed."
+    )
     pacing: PacingMode
     created_at: dt.datetime
     updated_at: dt.datetime
 
     @classmethod
-    def of(cls, campaign: Campaign) -> CampaignOut:
-        """The API view of a stored campaign."""
+    def of(cls, campaign: Campaign, now: dt.datetime | None = None) -> CampaignOut:
+        """The API view of a stored campaign at `now` (default: the current instant)."""
         dayparting = None
         if campaign.dayparting is not None:
             dayparting = {
@@ -139,7 +142,7 @@ class CampaignOut(BaseModel):
             starts_at=campaign.starts_at,
             ends_at=campaign.ends_at,
             dayparting=dayparting,
-            status=campaign.status,
+            status=campaign.status_at(utcnow() if now is None else now),
             pacing=campaign.pacing,
             created_at=campaign.created_at,
             updated_at=campaign.updated_at,

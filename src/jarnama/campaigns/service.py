@@ -49,7 +49,10 @@ AD_GROUP_TRANSITIONS: Mapping[AdGroupStatus, frozenset[AdGroupStatus]] = {
     AdGroupStatus.PAUSED: frozenset({AdGroupStatus.ACTIVE, AdGroupStatus.ARCHIVED}),
     AdGroupStatus.ARCHIVED: frozenset(),
 }
-# Ended and archived campaigns are history: their settings no longer change.
+# Ended (by hand) and archived campaigns are history: their settings no longer change. One
+# that reads `ended` only because its ends_at passed still takes changes: moving ends_at
+# later reopens it, as advertisers extend a flight they forgot to; ending it by hand
+# (status `ended`) makes it final.
 FROZEN_CAMPAIGN = frozenset({CampaignStatus.ENDED, CampaignStatus.ARCHIVED})
 WEEKDAYS = list(Weekday)
 
@@ -119,7 +122,9 @@ def list_campaigns(
 ) -> tuple[list[Campaign], str | None]:
     """One page of the campaigns the caller may see."""
     ensure_can_read(principal)
-    stmt = repository.campaigns(visible_accounts(principal), account_id=account_id, status=status)
+    stmt = repository.campaigns(
+        visible_accounts(principal), now=utcnow(), account_id=account_id, status=status
+    )
     return paginate(session, stmt, Campaign.id, cursor=cursor, limit=limit)
 
 
@@ -215,20 +220,33 @@ def _parse_status(enum_cls: type[Any], value: str) -> Any:
 def change_campaign_status(
     session: Session, principal: Principal, campaign_id: int, status: str
 ) -> Campaign:
-    """Move a campaign to another status along the allowed transitions."""
+    """Move a campaign to another status along the allowed transitions.
+
+    The transitions start from the status the API shows: a campaign whose ends_at has passed
+    is `ended` and may be archived, or ended by hand (which makes it final).
+    """
     principal.ensure_can_write()
     target: CampaignStatus = _parse_status(CampaignStatus, status)
     campaign = get_campaign(session, principal, campaign_id)
-    allowed = CAMPAIGN_TRANSITIONS[campaign.status]
+    now = utcnow()
+    shown = campaign.status_at(now)
+    allowed = CAMPAIGN_TRANSITIONS[shown]
+    if campaign.ended_by_schedule(now):
+        allowed = allowed | {CampaignStatus.ENDED}
     if target not in allowed:
         options = ", ".join(sorted(s.value for s in allowed)) or "none"
-        raise Conflict(
-            f"a campaign cannot move from {campaign.status.value} to {target.value} "
-            f"(from {campaign.status.value}: {options})",
-            field="status",
+        message = (
+            f"a campaign cannot move from {shown.value} to {target.value} "
+            f"(from {shown.value}: {options})"
         )
+        if campaign.ended_by_schedule(now):
+            raise Conflict(
+                f"{message}; its ends_at has passed: move ends_at later to run it again",
+                field="ends_at",
+            )
+        raise Conflict(message, field="status")
     if target is CampaignStatus.ACTIVE and campaign.ends_at is not None:
-        if campaign.ends_at <= utcnow():
+        if campaign.ends_at <= now:
             raise Conflict("the campaign's ends_at has passed; move it first", field="ends_at")
     before = audit.snapshot(campaign)
     campaign.status = target
