@@ -136,6 +136,7 @@ def build_world(session: Session) -> World:
     )
     store = Store(code="ALA-1", name="Magnum Abay", city="Almaty", lat=43.24, lon=76.91)
     session.add(store)
+    session.add(Store(code="AST-1", name="Magnum Mangilik", city="Astana", lat=51.13, lon=71.43))
     session.flush()
     search = session.scalars(select(Placement).where(Placement.code == "search-top")).one()
     session.add(CategoryMinBid(placement_id=search.id, category_id=dairy.id, min_bid_tiyn=120))

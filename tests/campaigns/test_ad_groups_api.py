@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jarnama.campaigns.models import AdGroupProduct
+from jarnama.campaigns.targeting import check_cities
+from jarnama.catalog.models import Store
+from jarnama.core.errors import InvalidInput
 from tests.campaigns.helpers import (
     World,
     audit_entries,
+    audit_total,
     create_ad_group,
     create_campaign,
     error_of,
@@ -297,3 +302,80 @@ def test_list_ad_groups_of_a_campaign(client: TestClient, world: World) -> None:
         headers=world.a.headers,
     ).json()
     assert [g["id"] for g in rest["items"]] == [a2["id"]]
+
+
+def _more_stores(session: Session) -> None:
+    """Stores named as a Kazakh retailer's data has them: Russian and Kazakh spellings."""
+    for code, city in (("ALA-2", "Алматы"), ("SHY-1", "Шымкент"), ("UKK-1", "Өскемен")):
+        session.add(Store(code=code, name=f"Magnum {code}", city=city, lat=45.0, lon=75.0))
+    session.commit()
+
+
+def test_targeted_cities_are_store_cities_spelled_as_the_stores_spell_them(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _more_stores(session)
+    campaign = create_campaign(client, world.a)
+    created = create_ad_group(
+        client,
+        world.a,
+        listing_body(
+            campaign["id"],
+            world.milk_a,
+            cities=["  алматы ", "ШЫМКЕНТ", "өскемен", "ALMATY", "Алматы", "ӨСКЕМЕН"],
+        ),
+    )
+    assert created["cities"] == ["Алматы", "Шымкент", "Өскемен", "Almaty"]
+    entry = audit_entries(session, "ad_group", created["id"])[0]
+    assert entry.after is not None
+    assert entry.after["cities"] == ["Алматы", "Шымкент", "Өскемен", "Almaty"]
+
+
+def test_an_unknown_city_is_refused_naming_the_field_and_the_known_cities(
+    client: TestClient, session: Session, world: World
+) -> None:
+    _more_stores(session)
+    campaign = create_campaign(client, world.a)
+    known = ("Almaty", "Astana", "Алматы", "Шымкент", "Өскемен")
+    for cities, field, hint in (
+        (["Алматы", "Алмааты"], "cities.1", "did you mean 'Алматы'?"),
+        (["Оскемен"], "cities.0", "did you mean 'Өскемен'?"),  # a Kazakh letter is not «о»
+        (["Шымкент", "Astana", "Караганда"], "cities.2", ""),
+    ):
+        response = client.post(
+            URL,
+            json=listing_body(campaign["id"], world.milk_a, cities=cities),
+            headers=world.a.headers,
+        )
+        code, named, detail = error_of(response)
+        assert (code, named) == (400, field), response.text
+        assert repr(cities[int(field.split(".")[1])]) in detail
+        assert hint in detail
+        for city in known:
+            assert city in detail, (city, detail)
+
+    good = create_ad_group(
+        client, world.a, listing_body(campaign["id"], world.milk_a, cities=[" astana "])
+    )
+    before = audit_total(session)
+    typo = client.patch(f"{URL}/{good['id']}", json={"cities": ["Шымкет"]}, headers=world.a.headers)
+    assert error_of(typo)[:2] == (400, "cities.0")
+    assert "did you mean 'Шымкент'?" in error_of(typo)[2]
+    assert audit_total(session) == before
+    unchanged = client.get(f"{URL}/{good['id']}", headers=world.a.headers).json()
+    assert unchanged["cities"] == ["Astana"]
+    fixed = client.patch(
+        f"{URL}/{good['id']}", json={"cities": ["шымкент", "Өскемен"]}, headers=world.a.headers
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["cities"] == ["Шымкент", "Өскемен"]
+    assert audit_entries(session, "ad_group", good["id"])[-1].action == "update"
+    cleared = client.patch(f"{URL}/{good['id']}", json={"cities": None}, headers=world.a.headers)
+    assert cleared.json()["cities"] == []
+
+
+def test_without_stores_no_city_can_be_targeted() -> None:
+    assert check_cities([], []) == []
+    with pytest.raises(InvalidInput, match="has no stores yet") as raised:
+        check_cities(["Алматы"], [])
+    assert raised.value.field == "cities.0"

@@ -250,6 +250,11 @@ def existing_store_ids(session: Session, store_ids: Collection[int]) -> set[int]
     return found
 
 
+def store_cities(session: Session) -> list[str]:
+    """Every city the retailer has a store in, as the stores spell it (sorted, distinct)."""
+    return list(session.scalars(select(Store.city).distinct().order_by(Store.city)))
+
+
 def existing_segment_ids(session: Session, segment_ids: Collection[int]) -> set[int]:
     """The ids among `segment_ids` that name an audience segment."""
     ids = sorted(segment_ids)

@@ -340,7 +340,9 @@ def _resolve_targeting(
             values["store_ids"], existing, "store_ids", "store"
         )
     if "cities" in changes:
-        values["cities"] = targeting.check_cities(values["cities"])
+        values["cities"] = targeting.check_cities(
+            values["cities"], repository.store_cities(session)
+        )
     if "channels" in changes:
         values["channels"] = targeting.check_channels(kind, values["channels"])
 

@@ -1,7 +1,8 @@
-"""Checks of an ad group's targeting against the catalog: products, placements, minimum bids."""
+"""Checks of an ad group's targeting against the catalog: products, placements, cities, bids."""
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -126,16 +127,50 @@ def check_channels(kind: AdGroupKind, channels: Sequence[Channel]) -> list[str]:
     return [channel.value for channel in unique]
 
 
-def check_cities(cities: Sequence[str]) -> list[str]:
-    """The distinct city names with surrounding whitespace removed."""
+# An unknown city's error lists the known ones, up to this many.
+MAX_CITIES_LISTED = 50
+
+
+def city_key(name: str) -> str:
+    """How city names compare: case-insensitive, whitespace collapsed («  алматы» = «Алматы»)."""
+    return " ".join(name.split()).casefold()
+
+
+def check_cities(cities: Sequence[str], store_cities: Sequence[str]) -> list[str]:
+    """The distinct targeted cities, each spelled as the retailer's stores spell it.
+
+    A city no store is in would make the ad group serve nowhere in-store and only where a
+    storefront happens to send that exact name: a typo («Алмааты») is refused instead,
+    naming the field and the cities there are. Kazakh and Russian names are whatever the
+    stores hold («Өскемен» or «Усть-Каменогорск»); only case and spacing are forgiven.
+    """
+    known: dict[str, str] = {}
+    for city in store_cities:
+        known.setdefault(city_key(city), " ".join(city.split()))
     result: list[str] = []
     for index, city in enumerate(cities):
-        name = " ".join(city.split())
-        if not name:
+        key = city_key(city)
+        if not key:
             raise InvalidInput("a city must not be blank", field=f"cities.{index}")
+        name = known.get(key)
+        if name is None:
+            raise InvalidInput(_unknown_city(city, known), field=f"cities.{index}")
         if name not in result:
             result.append(name)
     return result
+
+
+def _unknown_city(city: str, known: Mapping[str, str]) -> str:
+    shown = " ".join(city.split())
+    if not known:
+        return f"unknown city {shown!r}: the retailer has no stores yet, so no city to target"
+    close = difflib.get_close_matches(city_key(city), list(known), n=1, cutoff=0.75)
+    hint = f" (did you mean {known[close[0]]!r}?)" if close else ""
+    names = sorted(known.values())
+    listed = ", ".join(names[:MAX_CITIES_LISTED])
+    if len(names) > MAX_CITIES_LISTED:
+        listed += f" and {len(names) - MAX_CITIES_LISTED} more (GET /api/v1/catalog/stores)"
+    return f"unknown city {shown!r}{hint}: the retailer's stores are in {listed}"
 
 
 @dataclass(frozen=True, slots=True)
