@@ -201,11 +201,17 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def start_server(url: str, workers: int, extra: list[str]) -> Server:
-    """Start uvicorn with the app factory; return once every worker finished its startup."""
+def start_server(url: str, workers: int, extra: list[str], events: Path) -> Server:
+    """Start uvicorn with the app factory; return once every worker finished its startup.
+
+    `events` is the server's own event log directory (empty): ghost-ads records go there, and
+    an intake opening a log grown by earlier runs reads all of it into its dedupe index,
+    which would be measured as decision CPU.
+    """
     port = free_port()
     env = {
         **os.environ,
+        "JARNAMA_EVENTS__LOG_DIR": str(events),
         "JARNAMA_DATABASE__URL": url,
         "JARNAMA_LOG_LEVEL": "WARNING",
         "JARNAMA_PORT": str(port),
@@ -426,7 +432,8 @@ def main() -> None:
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workers in args.workers:
-            server = start_server(url, workers, args.uvicorn.split())
+            events = Path(tmp) / f"events-{workers}"
+            server = start_server(url, workers, args.uvicorn.split(), events)
             try:
                 for connections in args.connections:
                     cpu = server.cpu_seconds()
