@@ -16,7 +16,8 @@ The decision route is the hot path, so its edge avoids FastAPI's thread pool: th
 and its dependencies are `async` (the auction is CPU work without I/O, and a thread hop per
 dependency cost more than the HTTP parsing), the caller comes from the process's principal
 cache (the database only on a miss, in a worker thread), and the answer is rendered once by
-pydantic's JSON serialiser instead of being validated again as a response model. Figures in
+msgspec (`service.decide_json`, the same JSON as the response model's) instead of being
+validated again as a response model. Figures in
 docs/performance.md ("Decision service over HTTP").
 """
 
@@ -37,8 +38,13 @@ from starlette.concurrency import run_in_threadpool
 
 from jarnama.core.errors import Forbidden, ServiceUnavailable
 from jarnama.decisioning.runtime import DecisionRuntime
-from jarnama.decisioning.schemas import DecisionRequestBody, DecisionResponse
-from jarnama.decisioning.service import EventKind, EventStatus, decide
+from jarnama.decisioning.schemas import (
+    AnyRequestBody,
+    DecisionRequestBody,
+    DecisionResponse,
+    decode_request,
+)
+from jarnama.decisioning.service import EventKind, EventStatus, decide_json
 from jarnama.deps import SessionDep, bearer_token
 from jarnama.measurement.ghosts import flush_to_intake
 from jarnama.tenancy import credentials
@@ -136,15 +142,20 @@ async def post_decision(
 
 
 def _answer(
-    request: Request, principal: Principal, runtime: DecisionRuntime, body: DecisionRequestBody
+    request: Request, principal: Principal, runtime: DecisionRuntime, body: AnyRequestBody
 ) -> Response:
-    principal.ensure_scope(Scope.AUCTIONS)
-    if not principal.is_network_admin:
-        raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
-    response = Response(decide(runtime, body).model_dump_json(), media_type=JSON)
+    ensure_decider(principal)
+    response = Response(decide_json(runtime, body), media_type=JSON)
     if runtime.ghosts.pending:  # ghost ads go to the event intake after the answer is sent
         response.background = BackgroundTask(flush_ghosts, request, runtime)
     return response
+
+
+def ensure_decider(principal: Principal) -> None:
+    """Raise 403 unless the caller is a network-level key with the auctions scope."""
+    principal.ensure_scope(Scope.AUCTIONS)
+    if not principal.is_network_admin:
+        raise Forbidden("decisions are requested by the network's own key, not an advertiser's")
 
 
 async def flush_ghosts(request: Request, runtime: DecisionRuntime) -> None:
@@ -181,20 +192,41 @@ async def post_decision_lean(request: Request) -> Response:
     """`POST /decisions` without FastAPI's dependency solving and body handling.
 
     The same caller, runtime and answer as `post_decision` (which stays in the router for
-    the OpenAPI document and is matched by nothing, since this route comes first); the body
-    is parsed and validated from the raw bytes in one pass (`model_validate_json`) instead of
-    `json.loads` and then a validation of the dict. A malformed body answers the same 422.
+    the OpenAPI document and is matched by nothing, since this route comes first). The app's
+    front door (`edge.DecisionFastPath`) answers before this route; this one serves the
+    requests the front door passes on (e.g. under a root path).
+    """
+    answer, runtime = await answer_decision(request)
+    response = Response(answer, media_type=JSON)
+    if runtime.ghosts.pending:  # ghost ads go to the event intake after the answer is sent
+        response.background = BackgroundTask(flush_ghosts, request, runtime)
+    return response
+
+
+async def answer_decision(request: Request) -> tuple[bytes, DecisionRuntime]:
+    """The JSON answer of a decision request, and the runtime that made it.
+
+    The caller first (401/403 before the body is read), then the body, decoded and validated
+    from the raw bytes in one pass (msgspec, else pydantic's `model_validate_json`:
+    `schemas.decode_request`) instead of `json.loads` and then a validation of the dict; a
+    malformed body answers the same 422 as every route.
     """
     principal = await decision_caller(request)
     runtime = await get_runtime(request)
+    body = parse_body(await request.body())
+    ensure_decider(principal)
+    return decide_json(runtime, body), runtime
+
+
+def parse_body(raw: bytes) -> AnyRequestBody:
+    """The decision body, or the 422 of a malformed one (`RequestValidationError`)."""
     try:
-        body = DecisionRequestBody.model_validate_json(await request.body())
+        return decode_request(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False)
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in errors]
         ) from None
-    return _answer(request, principal, runtime, body)
 
 
 # First in the router, so it answers `POST /api/v1/decisions` (~0.1 ms less per decision).

@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import hashlib
 import time
-from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -35,14 +35,17 @@ from jarnama.decisioning.models import BilledEvent, SpendEntry
 from jarnama.decisioning.ranking import EngagementCount
 from jarnama.decisioning.schemas import (
     MAX_CANDIDATES,
+    AnyRequestBody,
     BillingModel,
-    DecisionRequestBody,
     DecisionResponse,
+    LeanPlacementAsk,
     PlacementAsk,
-    PlacementResult,
-    SlotWinner,
     WinnerKind,
-    WinningCreative,
+    WireCreative,
+    WireDecision,
+    WirePlacement,
+    WireWinner,
+    encode_decision,
 )
 from jarnama.decisioning.snapshot import AdKind
 from jarnama.decisioning.state import Budgeted, BudgetLimits, ChargeStatus
@@ -51,6 +54,8 @@ from jarnama.decisioning.tokens import BidClaims, TokenError
 if TYPE_CHECKING:
     from jarnama.decisioning.compiler import ServingNetwork
     from jarnama.decisioning.runtime import DecisionRuntime
+
+AnyPlacementAsk = PlacementAsk | LeanPlacementAsk
 
 # What a product id the retailer sent as an unknown SKU becomes: never a catalog id.
 _UNKNOWN_PRODUCT = -1
@@ -111,7 +116,7 @@ class _PlacementProblem(Exception):
 
 def decide(
     runtime: DecisionRuntime,
-    request: DecisionRequestBody,
+    request: AnyRequestBody,
     now: dt.datetime | None = None,
     *,
     strict: bool = True,
@@ -121,6 +126,24 @@ def decide(
     strict=True raises `InvalidInput` naming the field for a bad placement; strict=False
     answers that placement with `error` set and no winners (for the Topsort translator).
     """
+    return decide_wire(runtime, request, now, strict=strict).to_response()
+
+
+def decide_json(
+    runtime: DecisionRuntime, request: AnyRequestBody, now: dt.datetime | None = None
+) -> bytes:
+    """`decide(...)` (strict) rendered as its JSON, byte for byte `model_dump_json()`'s."""
+    return encode_decision(decide_wire(runtime, request, now))
+
+
+def decide_wire(
+    runtime: DecisionRuntime,
+    request: AnyRequestBody,
+    now: dt.datetime | None = None,
+    *,
+    strict: bool = True,
+) -> WireDecision:
+    """`decide` as msgspec structs (what the decision route encodes without pydantic)."""
     started = time.perf_counter()
     network = runtime.network  # one consistent version for the whole request
     snapshot = network.snapshot
@@ -132,9 +155,10 @@ def decide(
         if store_id is None:
             raise InvalidInput("unknown or inactive store code", field="context.store_code")
 
+    placements: Sequence[AnyPlacementAsk] = request.placements
     asks: list[PlacementRequest | None] = []
     problems: dict[int, _PlacementProblem] = {}
-    for index, ask in enumerate(request.placements):
+    for index, ask in enumerate(placements):
         try:
             asks.append(_placement_request(network, ask))
         except _PlacementProblem as problem:
@@ -145,14 +169,15 @@ def decide(
             problems[index] = problem
             asks.append(None)
 
+    user_id = request.user_id
     segments: frozenset[int] = frozenset()
-    if request.user_id and network.segments_by_user_hash:
-        user_hash = hashlib.sha256(request.user_id.strip().encode()).hexdigest()
+    if user_id and network.segments_by_user_hash:
+        user_hash = hashlib.sha256(user_id.strip().encode()).hexdigest()
         segments = network.segments_by_user_hash.get(user_hash, frozenset())
     engine_request = DecisionRequest(
         at=now,
         placements=tuple(a for a in asks if a is not None),
-        user_id=request.user_id,
+        user_id=user_id,
         city=context.city,
         store_id=store_id,
         channel=context.channel,
@@ -160,19 +185,14 @@ def decide(
     )
     decision = run_auction(snapshot, engine_request, runtime.deps)
 
-    issued = int(now.timestamp())
-    expires = int((now + runtime.token_ttl).timestamp())
-    results: list[PlacementResult] = []
-    rejections: Counter[RejectionReason] = Counter()
+    winners = _Winners(runtime, network, user_id, now)
+    results: list[WirePlacement] = []
+    rejected: list[Mapping[RejectionReason, int]] = []
     decided = iter(decision.placements)
-    for index, ask in enumerate(request.placements):
+    for index, ask in enumerate(placements):
         failed = problems.get(index)
         if failed is not None:
-            results.append(
-                PlacementResult(
-                    placement=ask.placement, slots=ask.slots or 0, winners=[], error=failed.message
-                )
-            )
+            results.append(WirePlacement(ask.placement, ask.slots or 0, [], failed.message))
             continue
         placed = next(decided)
         compiled = snapshot.placements.get(placed.placement_id)
@@ -181,37 +201,29 @@ def decide(
             field, message = _REQUEST_PROBLEMS.get(placed.error, ("", placed.error.value))
             if strict:
                 raise InvalidInput(message, field=f"placements[{index}].{field}".rstrip("."))
-            results.append(
-                PlacementResult(placement=ask.placement, slots=slots, winners=[], error=message)
-            )
+            results.append(WirePlacement(ask.placement, slots, [], message))
             continue
-        rejections.update(placed.rejections)
+        rejected.append(placed.rejections)
         # Ghost ads: held-out users' ghosts and treated users' served ads, both logged here.
-        runtime.ghosts.record_decision(placed, request.user_id, now, runtime.holdouts)
-        results.append(
-            PlacementResult(
-                placement=ask.placement,
-                slots=slots,
-                winners=[
-                    _slot_winner(runtime, network, w, request.user_id, issued, expires)
-                    for w in placed.winners
-                ],
-            )
-        )
+        runtime.ghosts.record_decision(placed, user_id, now, runtime.holdouts)
+        results.append(WirePlacement(ask.placement, slots, list(map(winners.of, placed.winners))))
 
     metrics = runtime.metrics
     metrics.decisions.inc()
-    for reason, count in rejections.items():
-        metrics.rejection(reason.value).inc(count)
+    if len(rejected) > 1:  # the same totals as one placement's (a Counter cost ~4 µs more)
+        totals: dict[RejectionReason, int] = {}
+        for counts in rejected:
+            for reason, count in counts.items():
+                totals[reason] = totals.get(reason, 0) + count
+        rejected = [totals]
+    for counts in rejected:
+        for reason, count in counts.items():
+            metrics.rejection(reason.value).inc(count)
     metrics.latency.observe(time.perf_counter() - started)
-    return DecisionResponse(
-        decision_id=runtime.deps.new_bid_id(),
-        snapshot_version=decision.snapshot_version,
-        placements=results,
-    )
+    return WireDecision(runtime.deps.new_bid_id(), decision.snapshot_version, results)
 
 
-def _placement_request(network: ServingNetwork, ask: PlacementAsk) -> PlacementRequest:
+def _placement_request(network: ServingNetwork, ask: AnyPlacementAsk) -> PlacementRequest:
     placement_id = network.snapshot.placement_ids_by_code.get(ask.placement)
     if placement_id is None:
         raise _PlacementProblem("placement", f"unknown or inactive placement {ask.placement!r}")
@@ -252,56 +264,67 @@ def _placement_request(network: ServingNetwork, ask: PlacementAsk) -> PlacementR
     )
 
 
-def _slot_winner(
-    runtime: DecisionRuntime,
-    network: ServingNetwork,
-    winner: Winner,
-    user_id: str | None,
-    issued: int,
-    expires: int,
-) -> SlotWinner:
-    listing = winner.kind is AdKind.SPONSORED_LISTING
-    creative = None if winner.creative_id is None else network.creatives.get(winner.creative_id)
-    claims = BidClaims(
-        bid_id=winner.resolved_bid_id,
-        campaign_id=winner.campaign_id,
-        ad_group_id=winner.ad_group_id,
-        account_id=winner.advertiser_id,
-        placement_id=winner.placement_id,
-        product_id=winner.product_id,
-        creative_id=winner.creative_id,
-        price_tiyn=winner.price_tiyn,
-        billing=BillingModel.CPC if listing else BillingModel.CPM,
-        landing_url=None if creative is None else creative.landing_url,
-        issued_at=issued,
-        expires_at=expires,
-        user_id=user_id,
-    )
-    token = runtime.signer.sign(claims)
-    runtime.metrics.winner(winner.kind.value).inc()
-    # Built from values already checked (the engine's and the snapshot's), so not validated
-    # again: `model_construct` is ~4x cheaper than the checked constructor on this path.
-    return SlotWinner.model_construct(
-        rank=winner.rank,
-        kind=WinnerKind.PRODUCT if listing else WinnerKind.BANNER,
-        product_id=winner.product_id,
-        sku=None if winner.product_id is None else network.sku_by_product.get(winner.product_id),
-        creative=None
-        if creative is None
-        else WinningCreative.model_construct(
-            id=creative.id,
-            asset_url=creative.asset_url,
-            width=creative.width,
-            height=creative.height,
-        ),
-        campaign_id=winner.campaign_id,
-        ad_group_id=winner.ad_group_id,
-        resolved_bid_id=token,
-        billing=claims.billing,
-        price_tiyn=winner.price_tiyn,
-        impression_url=f"{runtime.base_url}/t/i/{token}",
-        click_url=f"{runtime.base_url}/t/c/{token}",
-    )
+class _Winners:
+    """Builds one decision's winners: the signed resolved bid id and the tracking links."""
+
+    __slots__ = ("creatives", "expires", "issued", "links", "metrics", "sign", "skus", "user_id")
+
+    def __init__(
+        self,
+        runtime: DecisionRuntime,
+        network: ServingNetwork,
+        user_id: str | None,
+        now: dt.datetime,
+    ) -> None:
+        self.sign = runtime.signer.sign_values
+        self.metrics = runtime.metrics
+        self.creatives = network.creatives
+        self.skus = network.sku_by_product
+        self.user_id = user_id
+        self.issued = int(now.timestamp())
+        self.expires = int((now + runtime.token_ttl).timestamp())
+        self.links = (f"{runtime.base_url}/t/i/", f"{runtime.base_url}/t/c/")
+
+    def of(self, winner: Winner) -> WireWinner:
+        """The response entry of one winning ad (values already checked by the engine)."""
+        listing = winner.kind is AdKind.SPONSORED_LISTING
+        creative_id = winner.creative_id
+        creative = None if creative_id is None else self.creatives.get(creative_id)
+        billing = BillingModel.CPC if listing else BillingModel.CPM
+        product_id = winner.product_id
+        token = self.sign(
+            winner.resolved_bid_id,
+            winner.campaign_id,
+            winner.ad_group_id,
+            winner.advertiser_id,
+            winner.placement_id,
+            product_id,
+            creative_id,
+            winner.price_tiyn,
+            billing,
+            None if creative is None else creative.landing_url,
+            self.issued,
+            self.expires,
+            self.user_id,
+        )
+        self.metrics.winner(winner.kind.value).inc()
+        impression, click = self.links
+        return WireWinner(
+            winner.rank,
+            WinnerKind.PRODUCT if listing else WinnerKind.BANNER,
+            product_id,
+            None if product_id is None else self.skus.get(product_id),
+            None
+            if creative is None
+            else WireCreative(creative.id, creative.asset_url, creative.width, creative.height),
+            winner.campaign_id,
+            winner.ad_group_id,
+            token,
+            billing,
+            winner.price_tiyn,
+            impression + token,
+            click + token,
+        )
 
 
 def verify_token(runtime: DecisionRuntime, token: str, now: dt.datetime | None = None) -> BidClaims:

@@ -125,6 +125,10 @@ class BidSigner:
             raise ValueError("the current key id must have a non-empty key")
         self._key_id = key_id
         self._keys = dict(keys)
+        # The current key's HMAC state, keyed once: a token copies it (~1 µs less than keying
+        # a new HMAC per token, and a decision signs one per winner).
+        self._signing = hmac.new(keys[key_id], digestmod=hashlib.sha256)
+        self._prefix = f"{key_id}.".encode()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BidSigner:
@@ -147,8 +151,7 @@ class BidSigner:
 
     def sign(self, claims: BidClaims) -> str:
         """The resolved bid id carrying these claims."""
-        body = [
-            TOKEN_VERSION,
+        return self.sign_values(
             claims.bid_id,
             claims.campaign_id,
             claims.ad_group_id,
@@ -157,17 +160,55 @@ class BidSigner:
             claims.product_id,
             claims.creative_id,
             claims.price_tiyn,
-            claims.billing.value,
+            claims.billing,
             claims.landing_url,
             claims.issued_at,
             claims.expires_at,
             claims.user_id,
-        ]
+        )
+
+    def sign_values(
+        self,
+        bid_id: str,
+        campaign_id: int,
+        ad_group_id: int,
+        account_id: int,
+        placement_id: int,
+        product_id: int | None,
+        creative_id: int | None,
+        price_tiyn: int,
+        billing: BillingModel,
+        landing_url: str | None,
+        issued_at: int,
+        expires_at: int,
+        user_id: str | None,
+    ) -> str:
+        """`sign(BidClaims(...))` without building the claims (the decision path's per winner)."""
         # msgspec writes the same compact UTF-8 JSON as json.dumps(separators=(",", ":"),
         # ensure_ascii=False), ~5x faster: a decision signs one token per winner.
-        payload = _b64(_encode(body))
-        signed = f"{self._key_id}.{payload}"
-        return f"{signed}.{self._mac(self._keys[self._key_id], signed)}"
+        body = _encode(
+            (
+                TOKEN_VERSION,
+                bid_id,
+                campaign_id,
+                ad_group_id,
+                account_id,
+                placement_id,
+                product_id,
+                creative_id,
+                price_tiyn,
+                billing,
+                landing_url,
+                issued_at,
+                expires_at,
+                user_id,
+            )
+        )
+        signed = self._prefix + base64.urlsafe_b64encode(body).rstrip(b"=")
+        mac = self._signing.copy()
+        mac.update(signed)
+        signature = base64.urlsafe_b64encode(mac.digest()).rstrip(b"=")
+        return (signed + b"." + signature).decode()
 
     def verify(self, token: str, now: dt.datetime) -> BidClaims:
         """The claims of a genuine, unexpired token; `TokenError` otherwise."""
