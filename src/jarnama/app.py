@@ -15,7 +15,13 @@ from jarnama import __version__
 from jarnama.config import Settings, load_settings
 from jarnama.core.db import make_engine, make_sessionmaker
 from jarnama.core.errors import ServiceUnavailable
-from jarnama.core.http import EdgeMiddleware, HttpMetrics, JsonResponse, install_error_handlers
+from jarnama.core.http import (
+    EdgeApp,
+    EdgeMiddleware,
+    HttpMetrics,
+    JsonResponse,
+    install_error_handlers,
+)
 from jarnama.tenancy.auth import PrincipalCache
 
 DESCRIPTION = """Jarnama management and serving API.
@@ -105,7 +111,7 @@ def create_app(
         if engine is not None:
             engine.dispose()
 
-    app = FastAPI(
+    app = EdgeApp(
         title="Jarnama",
         version=__version__,
         description=DESCRIPTION,
@@ -123,9 +129,9 @@ def create_app(
     )
     from jarnama.decisioning.edge import DecisionFastPath
 
-    # Outside the edge middleware: answers POST /api/v1/decisions before the generic stack.
-    app.add_middleware(
-        DecisionFastPath, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
+    # In front of FastAPI: answers POST /api/v1/decisions before the generic stack.
+    app.front_door = DecisionFastPath(
+        app.framework, owner=app, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
     )
 
     app.include_router(_probe_router())

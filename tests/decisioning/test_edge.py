@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from starlette.types import Receive, Scope, Send
 
+from jarnama.decisioning import api
 from jarnama.decisioning.edge import DecisionFastPath
 from tests.campaigns.helpers import World, build_world
 from tests.decisioning.serving_helpers import live_listing, runtime_of
@@ -87,3 +88,30 @@ def test_the_fast_path_keeps_the_request_id_and_counts_the_route(
     other = client.get("/api/v1/decisions", headers=world.admin.headers)
     assert other.status_code == 405
     assert other.json()["error"] == "method_not_allowed"
+
+
+def test_an_unhandled_error_answers_500_as_the_server_error_middleware_does(
+    client: TestClient, app: FastAPI, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime_of(app).refresh()
+
+    def broken(*_: Any) -> bytes:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "decide_json", broken)
+    with pytest.raises(RuntimeError, match="boom"):  # re-raised for the server to log
+        client.post("/api/v1/decisions", json=SEARCH, headers=world.admin.headers)
+    quiet = TestClient(app, raise_server_exceptions=False)  # the lifespan runs in `client`
+    fast = quiet.post("/api/v1/decisions", json=SEARCH, headers=world.admin.headers)
+    labels = {"method": "POST", "route": "/api/v1/decisions", "status": "500"}
+    assert app.state.metrics.registry.get_sample_value("jarnama_http_requests_total", labels) == 2
+
+    async def generic(self: DecisionFastPath, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    monkeypatch.setattr(DecisionFastPath, "__call__", generic)
+    slow = quiet.post("/api/v1/decisions", json=SEARCH, headers=world.admin.headers)
+    internal = {"error": "internal", "detail": "internal server error", "field": None}
+    for response in (fast, slow):
+        assert (response.status_code, response.json()) == (500, internal)
+        assert "x-request-id" not in response.headers  # sent outside the edge, as before

@@ -53,6 +53,31 @@ class HttpMetrics:
         )
 
 
+class EdgeApp(FastAPI):
+    """FastAPI whose requests may pass a pure-ASGI front door before FastAPI sees them.
+
+    `front_door` (None: none) receives every ASGI call, lifespan included, and hands what it
+    does not answer itself to `framework`, the app as FastAPI runs it (root path, native
+    telemetry, middleware stack, router). The decision route uses it: its front door skips
+    FastAPI's per-request telemetry check (~15 µs alone) and Starlette's middleware layers
+    (`decisioning.edge`).
+    """
+
+    front_door: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call: through the front door when there is one."""
+        front = self.front_door
+        if front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await front(scope, receive, send)
+
+    async def framework(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI call as FastAPI does (what the front door passes on)."""
+        await super().__call__(scope, receive, send)
+
+
 def valid_request_id(given: str) -> bool:
     """Whether a client's `X-Request-ID` is safe to log and echo (else a new one is made)."""
     return _REQUEST_ID_RE.match(given) is not None
