@@ -162,7 +162,7 @@ def test_warming_builds_the_context_defaults_before_the_first_request() -> None:
     assert winners(snapshot, product_ids=[1]) == [2]  # the tie goes to the lower ad group id
 
 
-def test_prepared_listings_are_reused_per_context_and_change_nothing() -> None:
+def test_context_arrays_are_reused_per_context_and_change_nothing() -> None:
     snapshot = build(
         [product(1), product(2), product(3, active=False)],
         [campaign(1), campaign(2, advertiser=2)],
@@ -172,24 +172,27 @@ def test_prepared_listings_are_reused_per_context_and_change_nothing() -> None:
         ],
     )
     first = decide(snapshot, request(product_ids=[1, 2, 3]), deps())
-    (key,) = snapshot.memo.prepared
-    assert set(snapshot.memo.prepared[key]) == {1, 2, 3}
+    arrays = snapshot.memo.arrays
+    assert arrays is not None
+    assert len(arrays.contexts) == 1
     again = decide(snapshot, request(product_ids=[3, 2, 1]), deps())
     decide(snapshot, request(category_id=DAIRY, product_ids=[1, 2]), deps())
     decide(snapshot, request(query="кефир", product_ids=[1, 2]), deps())
-    # A category page is a context of its own; searches prepare nothing (queries are many).
-    assert len(snapshot.memo.prepared) == 2
-    # The same verdicts as when nothing was prepared: group 1 (keywords only) misses on
-    # products 1 and 2 without a query, the inactive product is rejected once.
+    # Plain, category page and search: one context array each, the repeat reused its own.
+    assert len(arrays.contexts) == 3
+    assert snapshot.memo.arrays is arrays
+    # Group 1 (keywords only) misses on products 1 and 2 without a query, the inactive
+    # product is rejected once.
     assert [w.ad_group_id for w in first.placements[0].winners] == [2]
     assert again.placements[0].rejections == first.placements[0].rejections
     assert first.placements[0].rejections[R.PRODUCT_INACTIVE] == 1
     assert first.placements[0].rejections[R.KEYWORD_MISMATCH] == 2
 
 
-def test_the_prepared_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jarnama.decisioning.auction.PREPARED_LIMIT", 2)
+def test_the_context_array_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("jarnama.decisioning.listing.ARRAY_MEMO_LIMIT", 2)
     snapshot = build([product(1)], [campaign(1)], [listing(1, products=[1])])
     for category in (None, DAIRY, KEFIR):
         decide(snapshot, request(category_id=category, product_ids=[1]), deps())
-    assert len(snapshot.memo.prepared) == 1  # emptied when full, then refilled
+    assert snapshot.memo.arrays is not None
+    assert len(snapshot.memo.arrays.contexts) == 1  # emptied when full, then refilled

@@ -16,10 +16,9 @@ more); each pays the second price (or its bid under first-price networks).
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
 
 from jarnama.decisioning.eligibility import (
@@ -37,6 +36,7 @@ from jarnama.decisioning.eligibility import (
     group_verdict,
     reason_of,
 )
+from jarnama.decisioning.listing import listing_arrays, listing_entries
 from jarnama.decisioning.messages import (
     LOSS_CODES,
     AuctionDeps,
@@ -51,14 +51,11 @@ from jarnama.decisioning.messages import (
 from jarnama.decisioning.pricing import first_price, second_price
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
-    PREPARED_LIMIT,
     AdKind,
     CompiledAdGroup,
     CompiledPlacement,
     CreativeSpec,
     DecisionSnapshot,
-    ListingSlot,
-    PreparedListing,
     PricingRule,
 )
 
@@ -108,15 +105,23 @@ def _decide_placement(context: RequestContext, wanted: PlacementRequest) -> Plac
         return PlacementDecision(placement.id, error=problem)
 
     rejected: list[int] = []
+    counted: dict[int, int] = {}
     matcher = ContextMatcher(snapshot, wanted.query, wanted.category_id)
-    if placement.ad_kind is AdKind.SPONSORED_LISTING:
-        entries = _listing_entries(context, placement, wanted, matcher, rejected)
+    arrays = listing_arrays(snapshot) if placement.ad_kind is AdKind.SPONSORED_LISTING else None
+    ordered: Iterator[_Entry]
+    if arrays is not None:
+        ordered, total = listing_entries(arrays, context, placement, wanted, matcher, counted)
     else:
-        entries = _creative_entries(context, placement, matcher, rejected)
-    rejections: dict[RejectionReason, int] = {
-        reason_of(code): count for code, count in Counter(rejected).items()
-    }
-    winners, ghosts = _select(context, placement, slots, entries, rejections)
+        if placement.ad_kind is AdKind.SPONSORED_LISTING:
+            entries = _listing_entries_inline(context, placement, wanted, matcher, rejected)
+        else:
+            entries = _creative_entries(context, placement, matcher, rejected)
+        entries.sort()
+        ordered, total = iter(entries), len(entries)
+    for code, count in Counter(rejected).items():
+        counted[code] = counted.get(code, 0) + count
+    rejections = {reason_of(code): count for code, count in counted.items()}
+    winners, ghosts = _select(context, placement, slots, ordered, total, rejections)
     return PlacementDecision(placement.id, winners, rejections, ghosts=ghosts)
 
 
@@ -150,99 +155,6 @@ def _first_visits(
     count = len(candidates)
     first = dict(zip(reversed(candidates), range(count - 1, -1, -1), strict=True))
     return zip(map(first.__getitem__, unique), unique, strict=True)
-
-
-def _listing_entries(
-    context: RequestContext,
-    placement: CompiledPlacement,
-    wanted: PlacementRequest,
-    matcher: ContextMatcher,
-    rejected: list[int],
-) -> list[_Entry]:
-    """Score every eligible (product, ad group) pair; append the codes of the rejected ones.
-
-    The hot loop of the engine (up to 500 candidates x their ad groups). Without a search
-    query (the retailer's own candidates, category pages) the context is one of few, so what
-    depends only on it and the snapshot is prepared once per product and kept in the
-    snapshot's memo (`_prepare`): the context's rejections are added in one `extend`, and
-    only the ad groups it lets through are visited. Each of those gets its campaign's verdict
-    once per request, in first-visit order, so pacing coins are tossed as ever. Searches take
-    `_listing_entries_inline`.
-    """
-    if matcher.query is not None:
-        return _listing_entries_inline(context, placement, wanted, matcher, rejected)
-    snapshot = context.snapshot
-    products = snapshot.products
-    key = (placement.id, matcher.query, matcher.category)
-    memo = snapshot.memo.prepared
-    prepared = memo.get(key)
-    if prepared is None:
-        if len(memo) >= PREPARED_LIMIT:
-            memo.clear()
-        prepared = memo[key] = {}
-    known_prepared = prepared.get
-    slot_of = snapshot.listing_slots.get(placement.id, {}).get
-    ranker = context.deps.ranker
-    product_quality = ranker.product_quality
-    quality_of = ranker.product_quality_table(placement.id).get
-    store_id = context.request.store_id
-    channel = context.request.channel or placement.spec.channel
-    placement_id = placement.id
-    candidates = wanted.product_ids
-    if candidates is None:
-        candidates = matcher.candidates(snapshot, placement_id)
-    scores = wanted.quality_scores
-    campaign_verdict, filter_verdict = context.campaign_verdict, context.filter_verdict
-    known_campaign = context.campaigns.get
-    verdicts: dict[int, int] = {}
-    known_verdict = verdicts.get
-    entries: list[_Entry] = []
-    append = entries.append
-    reject = rejected.append
-    reject_all = rejected.extend
-
-    visits = _first_visits(candidates, products, rejected)
-
-    for position, product_id in visits:
-        listing = known_prepared(product_id)
-        if listing is None:
-            slot = slot_of(product_id)
-            if slot is None:
-                if product_id not in products:
-                    reject(UNKNOWN_PRODUCT)
-                continue  # most candidates carry no ads here
-            listing = prepared[product_id] = _prepare(slot, product_id, matcher)
-        reserve, problem, store_ids, leaf, passing, context_rejects = listing
-        if problem:
-            reject(problem)
-            continue
-        if store_id is not None and store_id not in store_ids:
-            reject(OUT_OF_STOCK)
-            continue
-        if context_rejects:
-            reject_all(context_rejects)
-        quality = 0
-        for group_id, bid, group, after in passing:
-            code = known_verdict(group_id)
-            if code is None:
-                code = known_campaign(group.campaign.id)
-                if code is None:
-                    code = campaign_verdict(group.campaign)
-                if code == OK and group.has_filters:
-                    code = filter_verdict(group, channel)
-                verdicts[group_id] = code
-            if code or after:
-                reject(code or after)
-                continue
-            if not quality:
-                if scores is not None:
-                    quality = max(1, min(PPM, round(scores[position] * PPM)))
-                else:
-                    quality = quality_of(product_id) or product_quality(
-                        placement_id, product_id, leaf
-                    )
-            append((-quality * bid, -bid, group_id, product_id, quality, reserve, group, None))
-    return entries
 
 
 def _listing_entries_inline(
@@ -345,33 +257,6 @@ def _listing_entries_inline(
     return entries
 
 
-def _prepare(slot: ListingSlot, product_id: int, matcher: ContextMatcher) -> PreparedListing:
-    """What the context decides about a product's ad groups, before any per-request state."""
-    reserve, problem, groups, store_ids, path, leaf = slot
-    if problem is not None:
-        return (reserve, CODES_BY_VALUE[problem], store_ids, leaf, (), ())
-    negatives, hits, defaults = matcher.negatives, matcher.hits, matcher.defaults
-    passing: list[tuple[int, int, CompiledAdGroup, int]] = []
-    rejects: list[int] = []
-    for group_id, bid, group in groups:
-        if group_id in negatives:
-            code = NEGATIVE_KEYWORD
-        elif group_id in hits:
-            code = OK
-        else:
-            code = defaults[group_id]
-        if code > NEEDS_RELEVANCE:
-            rejects.append(code)
-            continue
-        after = OK
-        if code == NEEDS_RELEVANCE and not matcher.relevant(product_id, path):
-            after = NOT_RELEVANT
-        elif bid < reserve:
-            after = BELOW_RESERVE
-        passing.append((group_id, bid, group, after))
-    return (reserve, 0, store_ids, leaf, tuple(passing), tuple(rejects))
-
-
 def _creative_entries(
     context: RequestContext,
     placement: CompiledPlacement,
@@ -428,15 +313,17 @@ def _select(
     context: RequestContext,
     placement: CompiledPlacement,
     slots: int,
-    entries: list[_Entry],
+    ordered: Iterator[_Entry],
+    total: int,
     rejections: dict[RejectionReason, int],
 ) -> tuple[tuple[Winner, ...], tuple[Winner, ...]]:
-    """Pop the best distinct entries, then price each against the next one down.
+    """Take the best distinct entries (`ordered` is best first, `total` long), then price each
+    against the next one down.
 
     An entry whose campaign holds the user out (ghost ads) is not shown: the next one takes
     the slot, and the held-out ad is returned as a ghost, priced as it would have been.
     """
-    heapq.heapify(entries)
+    read = 0
     chosen: list[_Entry] = []
     runner_up: _Entry | None = None
     products: set[int] = set()
@@ -445,8 +332,8 @@ def _select(
     user = context.request.user_id or ""
     holds_out = context.deps.holds_out if user else None
     ghosted: list[tuple[int, _Entry]] = []  # (the slot it would have taken, entry)
-    while entries:
-        entry = heapq.heappop(entries)
+    for entry in ordered:
+        read += 1
         group = entry[6]
         if listing and placement.one_per_product and entry[3] in products:
             rejections[RejectionReason.DUPLICATE_PRODUCT] = (
@@ -468,7 +355,7 @@ def _select(
         chosen.append(entry)
         products.add(entry[3])
         advertisers.add(advertiser)
-    outbid = len(entries) + (runner_up is not None)
+    outbid = total - read + (runner_up is not None)
     if outbid:
         rejections[RejectionReason.OUTBID] = rejections.get(RejectionReason.OUTBID, 0) + outbid
 

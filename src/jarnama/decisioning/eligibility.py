@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import numpy as np
+import numpy.typing as npt
+
 from jarnama.core.time import ALMATY
 from jarnama.decisioning.messages import AuctionDeps, DecisionRequest, RejectionReason
 from jarnama.decisioning.snapshot import (
@@ -30,6 +33,7 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The kinds of context a placement request has: a search query, a category page, or neither.
 QUERY, CATEGORY, PLAIN = 0, 1, 2
 _HOUR = dt.timedelta(hours=1)
+_MICROSECOND = dt.timedelta(microseconds=1)
 _REASONS: tuple[RejectionReason, ...] = tuple(RejectionReason)
 _CODES: Mapping[RejectionReason, int] = {reason: i + 2 for i, reason in enumerate(_REASONS)}
 
@@ -73,6 +77,9 @@ class RequestContext:
 
     __slots__ = (
         "at",
+        "at_micros",
+        "campaign_codes",
+        "campaign_rows",
         "campaigns",
         "city",
         "day",
@@ -101,6 +108,10 @@ class RequestContext:
             city = snapshot.store_cities.get(request.store_id)
         self.city = city.casefold() if city else None
         self.campaigns: dict[int, int] = {}
+        # The array path's campaign verdicts by campaign row (-1: not yet), and the rows.
+        self.campaign_codes: npt.NDArray[np.int16] | None = None
+        self.campaign_rows: Mapping[int, int] = {}
+        self.at_micros: int = (request.at - _EPOCH) // _MICROSECOND
         self.frequency: Mapping[int, tuple[int, int]] | None = None
         # Schedule and daypart verdicts hold for a whole UTC hour (Almaty's offset is whole
         # hours), so they are memoised per snapshot and hour; the key carries the Almaty hour
@@ -116,6 +127,11 @@ class RequestContext:
         verdict = self.campaigns.get(campaign.id)
         if verdict is not None:
             return verdict
+        if self.campaign_codes is not None:
+            row = self.campaign_rows.get(campaign.id)
+            if row is not None and self.campaign_codes[row] >= 0:
+                verdict = self.campaigns[campaign.id] = int(self.campaign_codes[row])
+                return verdict
         verdict = self.schedule.get(campaign.id)
         if verdict is None:
             verdict = self.schedule_verdict(campaign)
@@ -148,15 +164,24 @@ class RequestContext:
             self.schedule[campaign.id] = verdict
         return verdict
 
-    def filter_verdict(self, group: CompiledAdGroup, channel: Channel) -> int:
+    def filter_verdict(self, group: CompiledAdGroup, channel: Channel | str) -> int:
         """Channel, location, audience and frequency cap checks of one ad group."""
-        request = self.request
+        verdict = self.static_verdict(group, channel)
+        return verdict if verdict != OK else self.dynamic_verdict(group)
+
+    def static_verdict(self, group: CompiledAdGroup, channel: Channel | str) -> int:
+        """The checks that depend only on the request's channel, city and store."""
         if group.channels and channel not in group.channels:
             return CHANNEL_MISMATCH
         if group.cities and self.city not in group.cities:
             return LOCATION_MISMATCH
-        if group.store_ids and request.store_id not in group.store_ids:
+        if group.store_ids and self.request.store_id not in group.store_ids:
             return LOCATION_MISMATCH
+        return OK
+
+    def dynamic_verdict(self, group: CompiledAdGroup) -> int:
+        """The checks that depend on the user: audience segments and frequency caps."""
+        request = self.request
         if group.segment_ids and group.segment_ids.isdisjoint(request.segment_ids):
             return AUDIENCE_MISMATCH
         if (group.cap_day is not None or group.cap_week is not None) and request.user_id:
@@ -184,6 +209,7 @@ class ContextMatcher:
         "defaults",
         "hits",
         "keyword_hits",
+        "mode",
         "negative_hits",
         "negatives",
         "query",
@@ -230,6 +256,7 @@ class ContextMatcher:
         # The verdict is NEGATIVE_KEYWORD for a negative hit, OK for a keyword (or category)
         # hit, else the ad group's default for this kind of context (see `_context_defaults`).
         mode = QUERY if self.query_terms else CATEGORY if self.category is not None else PLAIN
+        self.mode: int = mode
         self.negatives = self.negative_hits
         self.hits = self.keyword_hits if mode == QUERY else self.category_hits
         defaults = memo.context_defaults.get(mode)

@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, cast
 
 import redis
@@ -336,6 +337,20 @@ class RedisStateStore:
         if cached_day != day or time.monotonic() - fetched > self._refresh:
             fetched, cached_day, daily, total = self._refresh_exhausted(day)
         return campaign_id in total or campaign_id in daily
+
+    def exhausted_campaigns(self, day: dt.date) -> AbstractSet[int]:
+        """The campaigns that reached a budget (as of at most `refresh_seconds` ago)."""
+        fetched, cached_day, daily, total = self._exhausted
+        if cached_day != day or time.monotonic() - fetched > self._refresh:
+            fetched, cached_day, daily, total = self._refresh_exhausted(day)
+        return total | daily if daily else total
+
+    def pass_rates(self) -> Mapping[int, float]:
+        """Every pacing pass-through probability set, refreshed each interval."""
+        fetched, rates = self._rates
+        if time.monotonic() - fetched > self._refresh:
+            rates = self._refresh_rates()
+        return rates
 
     def pass_rate(self, campaign_id: int) -> float:
         """The pacing pass-through probability (1 when never set), refreshed each interval."""

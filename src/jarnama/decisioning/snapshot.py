@@ -17,9 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from jarnama.decisioning.text import KeywordRule, MatchType, compile_keyword, terms
+
+if TYPE_CHECKING:
+    from jarnama.decisioning.listing import ListingArrays
 
 PERMILLE = 1000
 HOURS_PER_WEEK = 7 * 24
@@ -293,24 +296,6 @@ ListingSlot = tuple[
     int | None,
 ]
 
-# A promoted product on a listing placement as one context (query or category) sees it, all
-# request-independent: (reserve, product problem code or 0, stores holding it, leaf category,
-# the ad groups the context lets through as (group id, effective bid, group, code after the
-# campaign's verdict: OK, NOT_RELEVANT or BELOW_RESERVE), and the codes of those it rejects).
-PreparedListing = tuple[
-    int,
-    int,
-    frozenset[int],
-    int | None,
-    tuple[tuple[int, int, "CompiledAdGroup", int], ...],
-    tuple[int, ...],
-]
-# Contexts whose prepared listings are kept per snapshot. Each holds up to every product it
-# auctioned (~150 KB for 500 products), so far fewer than the other memos: ~40 MB at most.
-# A context's first requests pay ~30 % more to prepare what later ones reuse (500 candidates
-# without a query: p50 1,070 -> 590 µs once warm).
-PREPARED_LIMIT = 256
-
 # Bound of each per-snapshot memo (distinct queries, categories, retrievals, hours); a full
 # memo is emptied and refilled rather than tracked as an LRU (cheaper on the hot path).
 MEMO_LIMIT = 8192
@@ -339,11 +324,12 @@ class SnapshotMemo:
     """
 
     __slots__ = (
+        "arrays",
+        "arrays_built",
         "bid_order",
         "categories",
         "context_defaults",
         "hours",
-        "prepared",
         "queries",
         "retrievals",
     )
@@ -362,14 +348,19 @@ class SnapshotMemo:
         # listing placement → promoted product → its rank by best effective bid (then id):
         # the retrieval cap keeps the best ranks without scanning each product's ad groups.
         self.bid_order: dict[int, dict[int, int]] = {}
-        # (placement, query or None, category or None) → product → its `PreparedListing`
-        # (the context's verdicts on its ad groups), filled as products are first auctioned.
-        self.prepared: dict[tuple[int, str | None, int | None], dict[int, PreparedListing]] = {}
+        # The listing pairs as arrays (`jarnama.decisioning.listing`), built on first use.
+        self.arrays: ListingArrays | None = None
+        self.arrays_built = False
 
 
 def remember(memo: dict[_K, _V], key: _K, value: _V) -> _V:
     """Store `value` under `key` in a bounded memo (emptied first when full); return it."""
-    if len(memo) >= MEMO_LIMIT:
+    return remember_bounded(memo, key, value, MEMO_LIMIT)
+
+
+def remember_bounded(memo: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """Store `value` under `key` in a memo of at most `limit` entries (emptied when full)."""
+    if len(memo) >= limit:
         memo.clear()
     memo[key] = value
     return value

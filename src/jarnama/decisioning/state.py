@@ -19,6 +19,7 @@ import enum
 import hashlib
 import threading
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -119,6 +120,14 @@ class ServingState(Protocol):
 
     def pass_rate(self, campaign_id: int) -> float:
         """The pacing pass-through probability in [0, 1] (1 when never set)."""
+        ...
+
+    def exhausted_campaigns(self, day: dt.date) -> AbstractSet[int]:
+        """The campaigns that reached their daily budget on `day` or their total budget."""
+        ...
+
+    def pass_rates(self) -> Mapping[int, float]:
+        """Every pacing pass-through probability set (a campaign not in it: 1)."""
         ...
 
     def frequency(self, user_id: str, at: dt.datetime) -> Mapping[int, tuple[int, int]]:
@@ -307,6 +316,17 @@ class InProcessStateStore:
     def pass_rate(self, campaign_id: int) -> float:
         """The pacing pass-through probability (1 when never set)."""
         return self._rates.get(campaign_id, 1.0)
+
+    def exhausted_campaigns(self, day: dt.date) -> AbstractSet[int]:
+        """The campaigns that reached their daily budget on `day` or their total budget."""
+        daily = self._exhausted_daily.get(day)
+        if not daily:
+            return frozenset(self._exhausted_total)
+        return frozenset(self._exhausted_total | daily)
+
+    def pass_rates(self) -> Mapping[int, float]:
+        """Every pacing pass-through probability set (a campaign not in it: 1)."""
+        return self._rates
 
     def set_pass_rate(self, campaign_id: int, rate: float) -> None:
         """Store the pacing pass-through probability, clamped to [0, 1]."""

@@ -1,0 +1,570 @@
+"""The sponsored-listing auction's per-pair work on numpy arrays.
+
+A listing auction visits every (candidate product, ad group) pair: up to 500 candidates and
+their ad groups. Done pair by pair in Python that was ~1 µs a pair, most of a decision. Here
+the snapshot's listing pairs are compiled once into flat arrays (`ListingArrays`, per
+snapshot, built on first use or by `warm`), and one request's checks are a few dozen array
+operations over its pairs, in this order (the same precedence as the pair-by-pair path
+`auction._listing_entries_inline`, which stays as the reference and the fallback):
+
+1. candidates → product rows; unknown ids, product problems (inactive, out of stock) and the
+   request's store are decided once per product;
+2. the context (keywords, negatives, category, automatic targeting) per ad group, memoised
+   per snapshot and query or category, so a request only gathers;
+3. the campaigns the surviving pairs touch get their verdict once per request, in first-visit
+   order (schedule and daypart on arrays; budget, pacing coin and what earlier placements of
+   the request decided through `RequestContext`);
+4. the ad groups' own filters: channel, city and store memoised per (channel, city, store),
+   audience segments and frequency caps per request for the few groups that have them;
+5. relevance for automatic targeting, then the reserve;
+6. the eligible pairs are ordered by (score desc, bid desc, group id, product id), and
+   entries are built lazily for the few the selection reads.
+
+Scores are int64 (quality ppm ≤ 10^6 × effective bid); a snapshot with a bid large enough to
+overflow gets no arrays and takes the reference path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from jarnama.decisioning.eligibility import (
+    BELOW_RESERVE,
+    BUDGET_EXHAUSTED,
+    CODES_BY_VALUE,
+    NEEDS_RELEVANCE,
+    NEGATIVE_KEYWORD,
+    NOT_RELEVANT,
+    OK,
+    OUT_OF_SCHEDULE,
+    OUT_OF_STOCK,
+    OUTSIDE_DAYPART,
+    PACING_THROTTLED,
+    UNKNOWN_PRODUCT,
+    ContextMatcher,
+    RequestContext,
+)
+from jarnama.decisioning.ranking import PPM
+from jarnama.decisioning.snapshot import (
+    HOURS_PER_WEEK,
+    AdKind,
+    CompiledAdGroup,
+    CompiledCampaign,
+    CompiledPlacement,
+    DecisionSnapshot,
+    ListingSlot,
+    remember_bounded,
+)
+
+if TYPE_CHECKING:
+    from jarnama.decisioning.messages import PlacementRequest
+
+Ints = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.int16]
+Flags = npt.NDArray[np.bool_]
+
+# Heap entry: (-score, -bid, ad group id, item id, quality, reserve, ad group, creative).
+Entry = tuple[int, int, int, int, int, int, CompiledAdGroup, None]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_NEVER = np.iinfo(np.int64).max
+# Ids up to this many times the product count get a dense id → row table (else a dict).
+_DENSE_FACTOR = 8
+# Context and filter arrays kept per snapshot (each ~5-25 KB): ~25 MB at most.
+ARRAY_MEMO_LIMIT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementPairs:
+    """One listing placement's (product, ad group) pairs, grouped by product row (CSR)."""
+
+    start: Ints  # [products] first pair of the product's run
+    count: Ints  # [products] how many ad groups promote it here (0: none)
+    group: Ints  # [pairs] ad group row
+    bid: Ints  # [pairs] effective bid on the placement, tiyn
+    reserve: Ints  # [pairs] the product's reserve on the placement, tiyn
+
+
+@dataclass(frozen=True, slots=True)
+class ListingArrays:
+    """A snapshot's listing ad groups, campaigns and products as rows of flat arrays.
+
+    Product arrays have one row more than there are products: `unknown_row`, where ids not
+    in the snapshot land (never promoted, no problem), so lookups need no masking.
+    """
+
+    product_row: Mapping[int, int]
+    unknown_row: int
+    dense: Ints | None  # product id + 1 → row (clipped ends: unknown), when ids are compact
+    product_ids: Ints
+    leaves: tuple[int | None, ...]
+    problems: Codes  # [products + 1] PRODUCT_INACTIVE / OUT_OF_STOCK code, or 0
+    store_rows: Mapping[int, list[int]]  # store → rows of the promoted products it holds
+    groups: tuple[CompiledAdGroup, ...]
+    group_row: Mapping[int, int]
+    group_ids: Ints
+    group_campaign: Ints  # [groups] campaign row
+    static_filtered: Flags  # [groups] channels, cities or stores set
+    dynamic_filtered: Flags  # [groups] audience segments or frequency caps set
+    filtered: Flags  # [groups] either
+    campaigns: tuple[CompiledCampaign, ...]
+    campaign_row: Mapping[int, int]
+    campaign_ids: Ints
+    starts_us: Ints  # [campaigns] microseconds since the epoch
+    ends_us: Ints  # [campaigns] (int64 max: open-ended)
+    even_pacing: Flags
+    dayparts: Flags  # [hour of week, campaigns]
+    placements: Mapping[int, PlacementPairs]
+    # (mode, query, category) → context code per group; (query, category) → relevant rows.
+    contexts: dict[tuple[int, str | None, int | None], Codes]
+    relevance: dict[tuple[str | None, int | None], Flags]
+    # (channel, city, store) → the static filters' code per group.
+    filters: dict[tuple[str, str | None, int | None], Codes]
+    # store → per product row: OK or OUT_OF_STOCK.
+    stores: dict[int, Codes]
+
+
+def listing_arrays(snapshot: DecisionSnapshot) -> ListingArrays | None:
+    """The snapshot's arrays, built on first use; None when scores could overflow int64."""
+    memo = snapshot.memo
+    if memo.arrays_built:
+        return memo.arrays
+    arrays = _build(snapshot)
+    memo.arrays = arrays
+    memo.arrays_built = True
+    return arrays
+
+
+def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
+    listing_groups = sorted(
+        (g for g in snapshot.ad_groups.values() if g.kind is AdKind.SPONSORED_LISTING),
+        key=lambda g: g.id,
+    )
+    top_bid = max((b for g in listing_groups for b in g.effective_bids.values()), default=0)
+    if top_bid * PPM >= 2**62:
+        return None
+    product_ids = sorted(snapshot.products)
+    unknown = len(product_ids)
+    product_row = {pid: row for row, pid in enumerate(product_ids)}
+    dense: Ints | None = None
+    if product_ids and product_ids[0] >= 0 and product_ids[-1] < _DENSE_FACTOR * unknown:
+        dense = np.full(product_ids[-1] + 3, unknown, dtype=np.int64)
+        dense[np.asarray(product_ids) + 1] = np.arange(unknown, dtype=np.int64)
+    problems = np.zeros(unknown + 1, dtype=np.int16)
+    store_rows: dict[int, list[int]] = {}
+    promoted = {p for slots in snapshot.listing_slots.values() for p in slots}
+    for row, pid in enumerate(product_ids):
+        product = snapshot.products[pid]
+        if not product.active:
+            problems[row] = CODES_BY_VALUE["product_inactive"]
+        elif not product.in_stock:
+            problems[row] = CODES_BY_VALUE["out_of_stock"]
+        if pid in promoted:
+            for store_id in product.store_ids:
+                store_rows.setdefault(store_id, []).append(row)
+    campaigns = tuple(
+        sorted({g.campaign.id: g.campaign for g in listing_groups}.values(), key=lambda c: c.id)
+    )
+    campaign_row = {c.id: row for row, c in enumerate(campaigns)}
+    dayparts = np.zeros((HOURS_PER_WEEK, len(campaigns)), dtype=np.bool_)
+    for row, campaign in enumerate(campaigns):
+        mask = campaign.daypart_mask
+        dayparts[:, row] = [(mask >> hour) & 1 for hour in range(HOURS_PER_WEEK)]
+    group_row = {g.id: row for row, g in enumerate(listing_groups)}
+    static = np.asarray(
+        [bool(g.channels or g.cities or g.store_ids) for g in listing_groups], dtype=np.bool_
+    )
+    dynamic = np.asarray(
+        [
+            bool(g.segment_ids or g.cap_day is not None or g.cap_week is not None)
+            for g in listing_groups
+        ],
+        dtype=np.bool_,
+    )
+    return ListingArrays(
+        product_row=product_row,
+        unknown_row=unknown,
+        dense=dense,
+        product_ids=np.asarray(product_ids, dtype=np.int64),
+        leaves=tuple(snapshot.products[pid].category_id for pid in product_ids),
+        problems=problems,
+        store_rows=store_rows,
+        groups=tuple(listing_groups),
+        group_row=group_row,
+        group_ids=np.asarray([g.id for g in listing_groups], dtype=np.int64),
+        group_campaign=np.asarray(
+            [campaign_row[g.campaign.id] for g in listing_groups], dtype=np.int64
+        ),
+        static_filtered=static,
+        dynamic_filtered=dynamic,
+        filtered=static | dynamic,
+        campaigns=campaigns,
+        campaign_row=campaign_row,
+        campaign_ids=np.asarray([c.id for c in campaigns], dtype=np.int64),
+        starts_us=np.asarray([_micros(c.starts_at) for c in campaigns], dtype=np.int64),
+        ends_us=np.asarray(
+            [_NEVER if c.ends_at is None else _micros(c.ends_at) for c in campaigns],
+            dtype=np.int64,
+        ),
+        even_pacing=np.asarray([c.even_pacing for c in campaigns], dtype=np.bool_),
+        dayparts=dayparts,
+        placements={
+            placement_id: _pairs(slots, product_row, group_row, unknown + 1)
+            for placement_id, slots in snapshot.listing_slots.items()
+        },
+        contexts={},
+        relevance={},
+        filters={},
+        stores={},
+    )
+
+
+def _pairs(
+    slots: Mapping[int, ListingSlot],
+    product_row: Mapping[int, int],
+    group_row: Mapping[int, int],
+    rows: int,
+) -> PlacementPairs:
+    start = np.zeros(rows, dtype=np.int64)
+    count = np.zeros(rows, dtype=np.int64)
+    groups: list[int] = []
+    bids: list[int] = []
+    reserves: list[int] = []
+    for product_id in sorted(slots, key=product_row.__getitem__):
+        reserve, _, allowed, _, _, _ = slots[product_id]
+        row = product_row[product_id]
+        start[row] = len(groups)
+        count[row] = len(allowed)
+        for group_id, bid, _ in allowed:
+            groups.append(group_row[group_id])
+            bids.append(bid)
+            reserves.append(reserve)
+    return PlacementPairs(
+        start=start,
+        count=count,
+        group=np.asarray(groups, dtype=np.int64),
+        bid=np.asarray(bids, dtype=np.int64),
+        reserve=np.asarray(reserves, dtype=np.int64),
+    )
+
+
+def _micros(at: dt.datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def listing_entries(
+    arrays: ListingArrays,
+    context: RequestContext,
+    placement: CompiledPlacement,
+    wanted: PlacementRequest,
+    matcher: ContextMatcher,
+    rejections: dict[int, int],
+) -> tuple[Iterator[Entry], int]:
+    """The eligible pairs best first (lazily) and their count; rejections counted by code."""
+    snapshot = context.snapshot
+    candidates = wanted.product_ids
+    if candidates is None:
+        candidates = matcher.candidates(snapshot, placement.id)
+    pairs = arrays.placements.get(placement.id)
+    if not len(candidates):
+        return iter(()), 0
+    rows = _rows(arrays, candidates)
+    unknown = int(np.count_nonzero(rows == arrays.unknown_row))
+    if unknown:
+        rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
+    if pairs is None:
+        return iter(()), 0
+    counts = pairs.count[rows]  # 0 for unknown or unpromoted products
+    # A repeated candidate counts at its first position only.
+    scratch = np.empty(len(arrays.product_ids) + 1, dtype=np.int64)
+    positions = np.arange(len(rows))
+    scratch[rows[::-1]] = positions[::-1]
+    counts[scratch[rows] != positions] = 0
+    positions = np.flatnonzero(counts)
+    if not len(positions):
+        return iter(()), 0
+    rows, counts = rows[positions], counts[positions]
+    rejected: list[Codes] = []
+    # Product problems, then the request's store: one rejection per product.
+    status = arrays.problems[rows]
+    store_id = context.request.store_id
+    if store_id is not None:
+        status = np.where(status == OK, _missing(snapshot, arrays, store_id)[rows], status)
+    if status.any():
+        fine = status == OK
+        rejected.append(status[~fine])
+        positions, rows, counts = positions[fine], rows[fine], counts[fine]
+    total = int(counts.sum())
+    if not total:
+        _count(rejections, rejected)
+        return iter(()), 0
+    # Expand products to their pairs (CSR runs).
+    ends = np.cumsum(counts)
+    pair = np.repeat(pairs.start[rows] - ends + counts, counts) + np.arange(total)
+    pair_position = np.repeat(positions, counts)
+    pair_row = np.repeat(rows, counts)
+    group = pairs.group[pair]
+    code = _context_codes(arrays, matcher)[group]
+    passing = code <= NEEDS_RELEVANCE
+    if not passing.all():
+        rejected.append(code[~passing])
+        pair, pair_position, pair_row, group, code = (
+            pair[passing],
+            pair_position[passing],
+            pair_row[passing],
+            group[passing],
+            code[passing],
+        )
+        if not len(pair):
+            _count(rejections, rejected)
+            return iter(()), 0
+    channel = context.request.channel or placement.spec.channel
+    verdict = _group_verdicts(arrays, context, group, channel)
+    code = np.where(verdict == OK, code, verdict)
+    needs = code == NEEDS_RELEVANCE
+    if needs.any():
+        relevant = _relevance(arrays, snapshot, matcher)
+        code[needs] = (
+            OK if relevant is None else np.where(relevant[pair_row[needs]], OK, NOT_RELEVANT)
+        )
+    bid = pairs.bid[pair]
+    reserve = pairs.reserve[pair]
+    code[(bid < reserve) & (code == OK)] = BELOW_RESERVE
+    eligible = code == OK
+    if not eligible.all():
+        rejected.append(code[~eligible])
+        pair_position, pair_row, group, bid, reserve = (
+            pair_position[eligible],
+            pair_row[eligible],
+            group[eligible],
+            bid[eligible],
+            reserve[eligible],
+        )
+    _count(rejections, rejected)
+    if not len(bid):
+        return iter(()), 0
+    quality = _qualities(
+        arrays, context, placement.id, wanted.quality_scores, pair_row, pair_position
+    )
+    score = quality * bid
+    group_id = arrays.group_ids[group]
+    product_id = arrays.product_ids[pair_row]
+    order = np.lexsort((product_id, group_id, -bid, -score))
+    entries = _entries(arrays, order, score, bid, group, group_id, product_id, quality, reserve)
+    return entries, len(order)
+
+
+def _rows(arrays: ListingArrays, candidates: Sequence[int] | Ints) -> Ints:
+    """Product rows of the candidate ids (`unknown_row` when not in the snapshot)."""
+    if isinstance(candidates, np.ndarray):
+        ids = candidates.astype(np.int64, copy=False)
+    else:
+        ids = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+    dense = arrays.dense
+    if dense is not None:
+        # dense[0] and dense[-1] are the unknown row: negatives and ids past the end clip there.
+        return dense.take(ids + 1, mode="clip")
+    return np.fromiter(
+        map(arrays.product_row.get, ids.tolist(), repeat(arrays.unknown_row)),
+        dtype=np.int64,
+        count=len(ids),
+    )
+
+
+def _missing(snapshot: DecisionSnapshot, arrays: ListingArrays, store_id: int) -> Codes:
+    """Per product row: OUT_OF_STOCK unless the store holds it (memoised per store)."""
+    found = arrays.stores.get(store_id)
+    if found is None:
+        found = np.full(len(arrays.product_ids) + 1, OUT_OF_STOCK, dtype=np.int16)
+        found[arrays.store_rows.get(store_id, [])] = OK
+        found = remember_bounded(arrays.stores, store_id, found, ARRAY_MEMO_LIMIT)
+    return found
+
+
+def _context_codes(arrays: ListingArrays, matcher: ContextMatcher) -> Codes:
+    """Per ad group row: the context's verdict (memoised per snapshot, query and category)."""
+    key = (matcher.mode, matcher.query, matcher.category)
+    codes = arrays.contexts.get(key)
+    if codes is None:
+        defaults = matcher.defaults
+        codes = np.asarray([defaults[g.id] for g in arrays.groups], dtype=np.int16)
+        row = arrays.group_row
+        codes[[row[g] for g in matcher.hits if g in row]] = OK
+        codes[[row[g] for g in matcher.negatives if g in row]] = NEGATIVE_KEYWORD
+        codes = remember_bounded(arrays.contexts, key, codes, ARRAY_MEMO_LIMIT)
+    return codes
+
+
+def _relevance(
+    arrays: ListingArrays, snapshot: DecisionSnapshot, matcher: ContextMatcher
+) -> Flags | None:
+    """Per product row: relevant to the query or category (None: everything is)."""
+    if matcher.relevant_products is None and matcher.category is None:
+        return None
+    key = (matcher.query, matcher.category)
+    found = arrays.relevance.get(key)
+    if found is None:
+        relevant = np.zeros(len(arrays.product_ids) + 1, dtype=np.bool_)
+        row = arrays.product_row
+        members: Iterable[int]
+        if matcher.relevant_products is not None:
+            members = matcher.relevant_products
+        else:
+            assert matcher.category is not None
+            members = snapshot.category_products.get(matcher.category, ())
+        relevant[[row[p] for p in members if p in row]] = True
+        found = remember_bounded(arrays.relevance, key, relevant, ARRAY_MEMO_LIMIT)
+    return found
+
+
+def _group_verdicts(
+    arrays: ListingArrays, context: RequestContext, group: Ints, channel: str
+) -> Codes:
+    """Per pair: its campaign's verdict, then its ad group's filters (OK or a code)."""
+    campaign = arrays.group_campaign[group]
+    # The campaigns in first-visit order, so pacing coins are tossed as the reference does.
+    scratch = np.empty(len(arrays.campaigns), dtype=np.int64)
+    visits = np.arange(len(campaign))
+    scratch[campaign[::-1]] = visits[::-1]
+    touched = campaign[scratch[campaign] == visits]
+    verdict = _campaign_verdicts(arrays, context, touched)[campaign]
+    filtered = arrays.filtered[group] & (verdict == OK)
+    if not filtered.any():
+        return verdict
+    rows = set(group[filtered].tolist())
+    static = _static_filters(arrays, context, channel)
+    by_group = {}
+    dynamic = arrays.dynamic_filtered
+    for row in rows:
+        code = int(static[row])
+        if code == OK and dynamic[row]:
+            code = context.dynamic_verdict(arrays.groups[row])
+        if code != OK:
+            by_group[row] = code
+    if not by_group:
+        return verdict
+    group_codes = np.zeros(len(arrays.groups), dtype=np.int16)
+    group_codes[list(by_group)] = list(by_group.values())
+    return np.where(verdict == OK, group_codes[group], verdict)
+
+
+def _campaign_verdicts(arrays: ListingArrays, context: RequestContext, touched: Ints) -> Codes:
+    """Per campaign row: schedule, daypart, budget and the pacing coin, once per request.
+
+    Kept in `context.campaign_codes` (-1: not decided yet) for the request's other placements;
+    verdicts the pair-by-pair path gave earlier in the request (`context.campaigns`) hold.
+    """
+    codes = context.campaign_codes
+    if codes is None:
+        codes = context.campaign_codes = np.full(len(arrays.campaigns), -1, dtype=np.int16)
+        context.campaign_rows = arrays.campaign_row
+    if context.campaigns:
+        for campaign_id, code in context.campaigns.items():
+            row = arrays.campaign_row.get(campaign_id)
+            if row is not None and codes[row] < 0:
+                codes[row] = code
+    fresh = touched[codes[touched] < 0]
+    if not len(fresh):
+        return codes
+    at = context.at_micros
+    verdict = np.where(arrays.dayparts[context.hour_of_week, fresh], OK, OUTSIDE_DAYPART)
+    verdict[(at < arrays.starts_us[fresh]) | (at >= arrays.ends_us[fresh])] = OUT_OF_SCHEDULE
+    state = context.deps.state
+    exhausted = state.exhausted_campaigns(context.day)
+    if exhausted:
+        ids = arrays.campaign_ids[fresh].tolist()
+        spent = np.fromiter(map(exhausted.__contains__, ids), dtype=np.bool_, count=len(ids))
+        verdict[spent & (verdict == OK)] = BUDGET_EXHAUSTED
+    paced = np.flatnonzero((verdict == OK) & arrays.even_pacing[fresh])
+    if len(paced):
+        rates = state.pass_rates()
+        if rates:
+            coin = context.deps.random
+            ids = arrays.campaign_ids[fresh[paced]].tolist()
+            for index, campaign_id in zip(paced.tolist(), ids, strict=True):
+                rate = rates.get(campaign_id, 1.0)
+                if rate < 1.0 and coin() >= rate:
+                    verdict[index] = PACING_THROTTLED
+    codes[fresh] = verdict
+    return codes
+
+
+def _static_filters(arrays: ListingArrays, context: RequestContext, channel: str) -> Codes:
+    """Per ad group row: channel, city and store verdicts (memoised per snapshot and key)."""
+    key = (channel, context.city, context.request.store_id)
+    codes = arrays.filters.get(key)
+    if codes is None:
+        codes = np.zeros(len(arrays.groups), dtype=np.int16)
+        for row in np.flatnonzero(arrays.static_filtered).tolist():
+            codes[row] = context.static_verdict(arrays.groups[row], channel)
+        codes = remember_bounded(arrays.filters, key, codes, ARRAY_MEMO_LIMIT)
+    return codes
+
+
+def _qualities(
+    arrays: ListingArrays,
+    context: RequestContext,
+    placement_id: int,
+    scores: Sequence[float] | None,
+    rows: Ints,
+    positions: Ints,
+) -> Ints:
+    """Quality (ppm) per eligible pair: the retailer's score, else the ranker's prediction."""
+    if scores is not None:
+        given = np.asarray(scores, dtype=np.float64)[positions]
+        return np.clip(np.rint(given * PPM), 1, PPM).astype(np.int64)
+    ranker = context.deps.ranker
+    product_ids = arrays.product_ids[rows].tolist()
+    found = list(map(ranker.product_quality_table(placement_id).get, product_ids))
+    if None in found or 0 in found:
+        leaves = arrays.leaves
+        for index, value in enumerate(found):
+            if not value:
+                product_id = product_ids[index]
+                leaf = leaves[int(rows[index])]
+                found[index] = ranker.product_quality(placement_id, product_id, leaf)
+    return np.asarray(found, dtype=np.int64)
+
+
+def _entries(
+    arrays: ListingArrays,
+    order: Ints,
+    score: Ints,
+    bid: Ints,
+    group: Ints,
+    group_id: Ints,
+    product_id: Ints,
+    quality: Ints,
+    reserve: Ints,
+) -> Iterator[Entry]:
+    """Selection entries in order, built only as far as the selection reads."""
+    groups = arrays.groups
+    for index in order.tolist():
+        yield (
+            -int(score[index]),
+            -int(bid[index]),
+            int(group_id[index]),
+            int(product_id[index]),
+            int(quality[index]),
+            int(reserve[index]),
+            groups[int(group[index])],
+            None,
+        )
+
+
+def _count(rejections: dict[int, int], rejected: list[Codes]) -> None:
+    """Add the rejected pairs' codes to the counts (one bincount for the request)."""
+    if not rejected:
+        return
+    codes = rejected[0] if len(rejected) == 1 else np.concatenate(rejected)
+    for code, count in enumerate(np.bincount(codes).tolist()):
+        if count:
+            rejections[code] = rejections.get(code, 0) + count
