@@ -224,7 +224,13 @@ def _deps(state: StateStore, coins: list[float]) -> AuctionDeps:
         return value
 
     ranker = FixedRanker({1: 30_000, 2: 5_000, 3: 30_000, 5: 12_345}, default=10_000)
-    return AuctionDeps(state=state, ranker=ranker, random=coin, new_bid_id=counter_ids())
+    return AuctionDeps(
+        state=state,
+        ranker=ranker,
+        random=coin,
+        new_bid_id=counter_ids(),
+        holds_out=lambda campaign_id, user: campaign_id % 2 == 0 and user == "u1",
+    )
 
 
 def _without_arrays(snapshot: DecisionSnapshot) -> DecisionSnapshot:
@@ -240,6 +246,7 @@ def test_the_array_path_decides_as_the_reference() -> None:
         max_examples=400,
         deadline=None,
         derandomize=True,  # the same examples every run, so the coverage floor below holds
+        database=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(network=networks(), requests=st.lists(decision_requests(), min_size=1, max_size=3))
@@ -260,6 +267,7 @@ def test_the_array_path_decides_as_the_reference() -> None:
             assert _plain(fast) == _plain(slow)
             for placement in fast.placements:
                 seen["winners"] += len(placement.winners)
+                seen["ghosts"] += len(placement.ghosts)
                 seen.update({reason.value: n for reason, n in placement.rejections.items()})
         assert fast_coins == slow_coins
         seen["coins"] += len(fast_coins)
@@ -268,6 +276,7 @@ def test_the_array_path_decides_as_the_reference() -> None:
     # The examples reach every kind of outcome, so agreement means something.
     assert seen["winners"] >= 80, seen
     assert seen["coins"] >= 20, seen
+    assert seen["ghosts"] >= 3, seen
     for reason in _PER_PAIR:
         assert seen[reason.value] >= 1, (reason, seen)
 
@@ -278,7 +287,7 @@ _PER_PAIR = {
     R.OUTSIDE_DAYPART, R.BUDGET_EXHAUSTED, R.PACING_THROTTLED, R.FREQUENCY_CAPPED,
     R.CHANNEL_MISMATCH, R.LOCATION_MISMATCH, R.AUDIENCE_MISMATCH, R.NEGATIVE_KEYWORD,
     R.KEYWORD_MISMATCH, R.CATEGORY_MISMATCH, R.NOT_RELEVANT, R.BELOW_RESERVE,
-    R.DUPLICATE_PRODUCT, R.DUPLICATE_ADVERTISER, R.OUTBID,
+    R.DUPLICATE_PRODUCT, R.DUPLICATE_ADVERTISER, R.OUTBID, R.HELD_OUT,
 }  # fmt: skip
 
 
@@ -338,3 +347,27 @@ def test_equal_scores_rank_by_ad_group_id_then_product_id() -> None:
             (1, 3),
             (2, 1),
         ]
+
+
+def test_a_held_out_ad_below_a_full_page_is_counted_but_is_no_ghost() -> None:
+    products = [ProductSpec(i, 1, (10, 11), 1_000, True, True, frozenset({1})) for i in (1, 2, 3)]
+    campaigns = [
+        CampaignSpec(c, c, CampaignStatus.ACTIVE, AT - dt.timedelta(days=1)) for c in (1, 2)
+    ]
+    groups = [
+        AdGroupSpec(1, 1, AdKind.SPONSORED_LISTING, 300, product_ids=(1,)),
+        AdGroupSpec(2, 2, AdKind.SPONSORED_LISTING, 200, product_ids=(2, 3)),
+    ]
+    snapshot = compile_snapshot(
+        products=products, campaigns=campaigns, ad_groups=groups, placements=[SEARCH]
+    )
+    request = DecisionRequest(
+        AT, (PlacementRequest(1, slots=1, product_ids=(1, 2, 3)),), user_id="u1"
+    )
+    for one in (snapshot, _without_arrays(snapshot)):
+        (placement,) = decide(one, request, _deps(InProcessStateStore(), [])).placements
+        assert [w.ad_group_id for w in placement.winners] == [1]
+        assert placement.ghosts == ()
+        # Both of campaign 2's entries are held out (never a duplicate advertiser: not shown).
+        assert placement.rejections == {R.HELD_OUT: 2}
+        assert placement.winners[0].price_tiyn == 90  # nothing shown below it: the reserve (11)

@@ -108,20 +108,34 @@ def _decide_placement(context: RequestContext, wanted: PlacementRequest) -> Plac
     counted: dict[int, int] = {}
     matcher = ContextMatcher(snapshot, wanted.query, wanted.category_id)
     arrays = listing_arrays(snapshot) if placement.ad_kind is AdKind.SPONSORED_LISTING else None
-    ordered: Iterator[_Entry]
     if arrays is not None:
-        ordered, total = listing_entries(arrays, context, placement, wanted, matcher, counted)
+        ranked = listing_entries(arrays, context, placement, wanted, matcher, counted)
+        rejections = {reason_of(code): count for code, count in counted.items()}
+        if ranked is None:
+            return PlacementDecision(placement.id, (), rejections)
+        user = context.request.user_id or ""
+        holds_out = context.deps.holds_out if user else None
+        picked = ranked.pick(
+            slots, placement.one_per_product, placement.one_per_advertiser, holds_out, user
+        )
+        if picked.held_out:
+            rejections[RejectionReason.HELD_OUT] = picked.held_out
+        count_skipped(
+            rejections, picked.duplicate_products, picked.duplicate_advertisers, picked.unread
+        )
+        winners, ghosts = priced(
+            context, placement, list(picked.chosen), list(picked.ghosted), picked.runner_up
+        )
+        return PlacementDecision(placement.id, winners, rejections, ghosts=ghosts)
+    if placement.ad_kind is AdKind.SPONSORED_LISTING:
+        entries = _listing_entries_inline(context, placement, wanted, matcher, rejected)
     else:
-        if placement.ad_kind is AdKind.SPONSORED_LISTING:
-            entries = _listing_entries_inline(context, placement, wanted, matcher, rejected)
-        else:
-            entries = _creative_entries(context, placement, matcher, rejected)
-        entries.sort()
-        ordered, total = iter(entries), len(entries)
+        entries = _creative_entries(context, placement, matcher, rejected)
+    entries.sort()
     for code, count in Counter(rejected).items():
         counted[code] = counted.get(code, 0) + count
     rejections = {reason_of(code): count for code, count in counted.items()}
-    winners, ghosts = _select(context, placement, slots, ordered, total, rejections)
+    winners, ghosts = _select(context, placement, slots, iter(entries), len(entries), rejections)
     return PlacementDecision(placement.id, winners, rejections, ghosts=ghosts)
 
 
@@ -332,21 +346,20 @@ def _select(
     user = context.request.user_id or ""
     holds_out = context.deps.holds_out if user else None
     ghosted: list[tuple[int, _Entry]] = []  # (the slot it would have taken, entry)
+    check_product = listing and placement.one_per_product
+    check_advertiser = placement.one_per_advertiser
+    duplicate_products = duplicate_advertisers = 0
     for entry in ordered:
         read += 1
-        group = entry[6]
-        if listing and placement.one_per_product and entry[3] in products:
-            rejections[RejectionReason.DUPLICATE_PRODUCT] = (
-                rejections.get(RejectionReason.DUPLICATE_PRODUCT, 0) + 1
-            )
+        if check_product and entry[3] in products:
+            duplicate_products += 1
             continue
-        advertiser = group.campaign.advertiser_id
-        if placement.one_per_advertiser and advertiser in advertisers:
-            rejections[RejectionReason.DUPLICATE_ADVERTISER] = (
-                rejections.get(RejectionReason.DUPLICATE_ADVERTISER, 0) + 1
-            )
+        campaign = entry[6].campaign
+        advertiser = campaign.advertiser_id
+        if check_advertiser and advertiser in advertisers:
+            duplicate_advertisers += 1
             continue
-        if holds_out is not None and holds_out(group.campaign.id, user):
+        if holds_out is not None and holds_out(campaign.id, user):
             _ghost(ghosted, entry, len(chosen), slots, rejections)
             continue
         if len(chosen) == slots:
@@ -355,10 +368,38 @@ def _select(
         chosen.append(entry)
         products.add(entry[3])
         advertisers.add(advertiser)
-    outbid = total - read + (runner_up is not None)
-    if outbid:
-        rejections[RejectionReason.OUTBID] = rejections.get(RejectionReason.OUTBID, 0) + outbid
+    unread = total - read + (runner_up is not None)
+    count_skipped(rejections, duplicate_products, duplicate_advertisers, unread)
+    return priced(context, placement, chosen, ghosted, runner_up)
 
+
+def count_skipped(
+    rejections: dict[RejectionReason, int],
+    duplicate_products: int,
+    duplicate_advertisers: int,
+    unread: int,
+) -> None:
+    """Count the entries the selection skipped as duplicates or never reached (outbid).
+
+    The runner-up, when there is one, is read but also outbid: callers pass it in `unread`.
+    """
+    for reason, count in (
+        (RejectionReason.DUPLICATE_PRODUCT, duplicate_products),
+        (RejectionReason.DUPLICATE_ADVERTISER, duplicate_advertisers),
+        (RejectionReason.OUTBID, unread),
+    ):
+        if count:
+            rejections[reason] = rejections.get(reason, 0) + count
+
+
+def priced(
+    context: RequestContext,
+    placement: CompiledPlacement,
+    chosen: list[_Entry],
+    ghosted: list[tuple[int, _Entry]],
+    runner_up: _Entry | None,
+) -> tuple[tuple[Winner, ...], tuple[Winner, ...]]:
+    """Winners (and ghosts), each priced against the entry below it."""
     gsp = context.snapshot.rules.pricing is PricingRule.SECOND_PRICE
     new_bid_id = context.deps.new_bid_id
     winners: list[Winner] = []

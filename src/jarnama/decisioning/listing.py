@@ -27,7 +27,7 @@ overflow gets no arrays and takes the reference path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
@@ -112,6 +112,7 @@ class ListingArrays:
     group_row: Mapping[int, int]
     group_ids: Ints
     group_campaign: Ints  # [groups] campaign row
+    group_advertiser: Ints  # [groups] advertiser id
     static_filtered: Flags  # [groups] channels, cities or stores set
     dynamic_filtered: Flags  # [groups] audience segments or frequency caps set
     filtered: Flags  # [groups] either
@@ -203,6 +204,9 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         group_campaign=np.asarray(
             [campaign_row[g.campaign.id] for g in listing_groups], dtype=np.int64
         ),
+        group_advertiser=np.asarray(
+            [g.campaign.advertiser_id for g in listing_groups], dtype=np.int64
+        ),
         static_filtered=static,
         dynamic_filtered=dynamic,
         filtered=static | dynamic,
@@ -267,21 +271,21 @@ def listing_entries(
     wanted: PlacementRequest,
     matcher: ContextMatcher,
     rejections: dict[int, int],
-) -> tuple[Iterator[Entry], int]:
-    """The eligible pairs best first (lazily) and their count; rejections counted by code."""
+) -> RankedPairs | None:
+    """The eligible pairs best first (None: none); rejections counted by code."""
     snapshot = context.snapshot
     candidates = wanted.product_ids
     if candidates is None:
         candidates = matcher.candidates(snapshot, placement.id)
     pairs = arrays.placements.get(placement.id)
     if not len(candidates):
-        return iter(()), 0
+        return None
     rows = _rows(arrays, candidates)
     unknown = int(np.count_nonzero(rows == arrays.unknown_row))
     if unknown:
         rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
     if pairs is None:
-        return iter(()), 0
+        return None
     counts = pairs.count[rows]  # 0 for unknown or unpromoted products
     # A repeated candidate counts at its first position only.
     scratch = np.empty(len(arrays.product_ids) + 1, dtype=np.int64)
@@ -290,7 +294,7 @@ def listing_entries(
     counts[scratch[rows] != positions] = 0
     positions = np.flatnonzero(counts)
     if not len(positions):
-        return iter(()), 0
+        return None
     rows, counts = rows[positions], counts[positions]
     rejected: list[Codes] = []
     # Product problems, then the request's store: one rejection per product.
@@ -305,7 +309,7 @@ def listing_entries(
     total = int(counts.sum())
     if not total:
         _count(rejections, rejected)
-        return iter(()), 0
+        return None
     # Expand products to their pairs (CSR runs).
     ends = np.cumsum(counts)
     pair = np.repeat(pairs.start[rows] - ends + counts, counts) + np.arange(total)
@@ -325,7 +329,7 @@ def listing_entries(
         )
         if not len(pair):
             _count(rejections, rejected)
-            return iter(()), 0
+            return None
     channel = context.request.channel or placement.spec.channel
     verdict = _group_verdicts(arrays, context, group, channel)
     code = np.where(verdict == OK, code, verdict)
@@ -350,7 +354,7 @@ def listing_entries(
         )
     _count(rejections, rejected)
     if not len(bid):
-        return iter(()), 0
+        return None
     quality = _qualities(
         arrays, context, placement.id, wanted.quality_scores, pair_row, pair_position
     )
@@ -358,8 +362,16 @@ def listing_entries(
     group_id = arrays.group_ids[group]
     product_id = arrays.product_ids[pair_row]
     order = np.lexsort((product_id, group_id, -bid, -score))
-    entries = _entries(arrays, order, score, bid, group, group_id, product_id, quality, reserve)
-    return entries, len(order)
+    return RankedPairs(
+        arrays,
+        score[order],
+        bid[order],
+        group[order],
+        group_id[order],
+        product_id[order],
+        quality[order],
+        reserve[order],
+    )
 
 
 def _rows(arrays: ListingArrays, candidates: Sequence[int] | Ints) -> Ints:
@@ -534,30 +546,129 @@ def _qualities(
     return np.asarray(found, dtype=np.int64)
 
 
-def _entries(
-    arrays: ListingArrays,
-    order: Ints,
-    score: Ints,
-    bid: Ints,
-    group: Ints,
-    group_id: Ints,
-    product_id: Ints,
-    quality: Ints,
-    reserve: Ints,
-) -> Iterator[Entry]:
-    """Selection entries in order, built only as far as the selection reads."""
-    groups = arrays.groups
-    for index in order.tolist():
-        yield (
-            -int(score[index]),
-            -int(bid[index]),
-            int(group_id[index]),
-            int(product_id[index]),
-            int(quality[index]),
-            int(reserve[index]),
-            groups[int(group[index])],
+class RankedPairs:
+    """The eligible pairs of one placement request as columns, best first.
+
+    `pick` runs the selection on the columns: the next entry that is neither a product nor
+    an advertiser already on the page is found with array operations, so the many entries
+    skipped as duplicates (a few brand owners running many ad groups) cost nothing each;
+    only the entries chosen, held out or the runner-up become Python tuples.
+    """
+
+    __slots__ = (
+        "advertiser",
+        "arrays",
+        "bid",
+        "group",
+        "group_id",
+        "product_id",
+        "quality",
+        "reserve",
+        "score",
+    )
+
+    def __init__(
+        self,
+        arrays: ListingArrays,
+        score: Ints,
+        bid: Ints,
+        group: Ints,
+        group_id: Ints,
+        product_id: Ints,
+        quality: Ints,
+        reserve: Ints,
+    ) -> None:
+        """Columns already in rank order (score desc, bid desc, group id, product id)."""
+        self.arrays = arrays
+        self.score = score
+        self.bid = bid
+        self.group = group
+        self.group_id = group_id
+        self.product_id = product_id
+        self.quality = quality
+        self.reserve = reserve
+        self.advertiser = arrays.group_advertiser[group]
+
+    def __len__(self) -> int:
+        """How many eligible pairs."""
+        return len(self.score)
+
+    def entry(self, index: int) -> Entry:
+        """The selection entry at rank `index` (0-based)."""
+        return (
+            -int(self.score[index]),
+            -int(self.bid[index]),
+            int(self.group_id[index]),
+            int(self.product_id[index]),
+            int(self.quality[index]),
+            int(self.reserve[index]),
+            self.arrays.groups[int(self.group[index])],
             None,
         )
+
+    def pick(
+        self,
+        slots: int,
+        one_per_product: bool,
+        one_per_advertiser: bool,
+        holds_out: Callable[[int, str], bool] | None,
+        user: str,
+    ) -> Picked:
+        """The same choice as `auction._select`'s loop: chosen, ghosted (slot, entry), the
+        runner-up, and how many were skipped as duplicate products, advertisers, or unread."""
+        count = len(self.score)
+        products = np.zeros(count, dtype=np.bool_)  # its product is on the page
+        advertisers = np.zeros(count, dtype=np.bool_)  # its advertiser is on the page
+        chosen: list[Entry] = []
+        ghosted: list[tuple[int, Entry]] = []
+        runner_up: Entry | None = None
+        held = duplicate_products = duplicate_advertisers = 0
+        start = 0
+        while start < count:
+            blocked = products[start:] | advertisers[start:]
+            offset = int(blocked.argmin())
+            if blocked[offset]:  # everything left is a duplicate
+                offset = count - start
+            if offset:
+                skipped_products = int(np.count_nonzero(products[start : start + offset]))
+                duplicate_products += skipped_products
+                duplicate_advertisers += offset - skipped_products
+            index = start + offset
+            start = index + 1
+            if index == count:
+                break
+            entry = self.entry(index)
+            campaign = entry[6].campaign
+            if holds_out is not None and holds_out(campaign.id, user):
+                held += 1
+                if len(chosen) < slots and len(ghosted) < slots:
+                    ghosted.append((len(chosen), entry))
+                continue
+            if len(chosen) == slots:
+                runner_up = entry
+                break
+            chosen.append(entry)
+            if one_per_product:
+                products |= self.product_id == self.product_id[index]
+            if one_per_advertiser:
+                advertisers |= self.advertiser == self.advertiser[index]
+        unread = count - min(start, count) + (runner_up is not None)
+        return Picked(
+            chosen, ghosted, runner_up, held, duplicate_products, duplicate_advertisers, unread
+        )
+
+
+@dataclass(slots=True)
+class Picked:
+    """What `RankedPairs.pick` chose and skipped."""
+
+    chosen: list[Entry]
+    ghosted: list[tuple[int, Entry]]
+    runner_up: Entry | None
+    held_out: int
+    duplicate_products: int
+    duplicate_advertisers: int
+    unread: int
 
 
 def _count(rejections: dict[int, int], rejected: list[Codes]) -> None:
