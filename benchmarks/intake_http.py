@@ -269,12 +269,11 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite:///{tmp}/bench.db"
                 prepare_database(url)
-                os.environ["JARNAMA_EVENTS__LOG_DIR"] = f"{tmp}/events"
                 os.environ["JARNAMA_AUTH__SECRET_KEY"] = SECRET
                 if args.kafka_mock:
                     os.environ["JARNAMA_EVENTS__BACKEND"] = "kafka"
                     os.environ["JARNAMA_EVENTS__KAFKA_CONFIG"] = '{"test.mock.num.brokers": "3"}'
-                server = start_server(url, workers, args.uvicorn.split())
+                server = start_server(url, workers, args.uvicorn.split(), Path(tmp) / "events")
                 try:
                     cpu = server.cpu_seconds()
                     command = [

@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import filterfalse
 
+import numpy as np
+
 from jarnama.decisioning.eligibility import (
     BELOW_RESERVE,
     CODES_BY_VALUE,
@@ -195,9 +197,14 @@ def _listing_entries_inline(
     store_id = context.request.store_id
     channel = context.request.channel or placement.spec.channel
     placement_id = placement.id
-    candidates = wanted.product_ids
-    if candidates is None:
+    wanted_ids = wanted.product_ids
+    candidates: Sequence[int]
+    if wanted_ids is None:
         candidates = matcher.candidates(snapshot, placement_id)
+    elif isinstance(wanted_ids, np.ndarray):
+        candidates = tuple(wanted_ids.tolist())
+    else:
+        candidates = wanted_ids
     scores = wanted.quality_scores
     relevant_products = matcher.relevant_products
     negatives, hits, defaults = matcher.negatives, matcher.hits, matcher.defaults

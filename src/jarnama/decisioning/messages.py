@@ -10,6 +10,9 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from jarnama.decisioning.ranking import Ranker
 from jarnama.decisioning.snapshot import AdKind, Channel
 from jarnama.decisioning.state import MTIYN_PER_TIYN, ServingState
@@ -74,8 +77,9 @@ class PlacementRequest:
     slots: int | None = None
     query: str | None = None
     category_id: int | None = None
-    # The retailer's own candidates (search results), at most `rules.max_candidates`.
-    product_ids: tuple[int, ...] | None = None
+    # The retailer's own candidates (search results), at most `rules.max_candidates`; an
+    # int64 array from the SKU index (-1: unknown SKU) or a tuple.
+    product_ids: tuple[int, ...] | npt.NDArray[np.int64] | None = None
     # Optional quality per candidate in (0, 1], replacing the ranker's prediction.
     quality_scores: tuple[float, ...] | None = None
 

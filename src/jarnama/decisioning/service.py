@@ -15,9 +15,10 @@ import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 AnyPlacementAsk = PlacementAsk | LeanPlacementAsk
 
 # What a product id the retailer sent as an unknown SKU becomes: never a catalog id.
-_UNKNOWN_PRODUCT = -1
 
 _REQUEST_PROBLEMS = {
     RejectionReason.UNKNOWN_PLACEMENT: ("placement", "unknown or inactive placement code"),
@@ -227,7 +227,7 @@ def _placement_request(network: ServingNetwork, ask: AnyPlacementAsk) -> Placeme
     placement_id = network.snapshot.placement_ids_by_code.get(ask.placement)
     if placement_id is None:
         raise _PlacementProblem("placement", f"unknown or inactive placement {ask.placement!r}")
-    product_ids: tuple[int, ...] | None = None
+    product_ids: tuple[int, ...] | npt.NDArray[np.int64] | None = None
     scores: tuple[float, ...] | None = None
     candidates = ask.candidates
     if candidates is not None:
@@ -240,10 +240,7 @@ def _placement_request(network: ServingNetwork, ask: AnyPlacementAsk) -> Placeme
         elif candidates.skus is not None:
             if len(candidates.skus) > MAX_CANDIDATES:
                 raise _PlacementProblem("candidates.skus", f"at most {MAX_CANDIDATES} candidates")
-            # map() over dict.get runs in C: ~4x faster than a generator for 500 SKUs.
-            product_ids = tuple(
-                map(network.product_by_sku.get, candidates.skus, repeat(_UNKNOWN_PRODUCT))
-            )
+            product_ids = network.skus.lookup(candidates.skus)
         if candidates.quality_scores is not None:
             scores = tuple(candidates.quality_scores)
             if product_ids is None or len(scores) != len(product_ids):
