@@ -131,6 +131,10 @@ class ListingArrays:
     filters: dict[tuple[str, str | None, int | None], Codes]
     # store → per product row: OK or OUT_OF_STOCK.
     stores: dict[int, Codes]
+    # kind of context → each group's verdict without a hit (`ContextMatcher.defaults`).
+    defaults: dict[int, Codes]
+    # (placement, query, category) → rows of the retrieved candidates.
+    retrieved: dict[tuple[int, str | None, int | None], Ints]
 
 
 def listing_arrays(snapshot: DecisionSnapshot) -> ListingArrays | None:
@@ -228,6 +232,8 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         relevance={},
         filters={},
         stores={},
+        defaults={},
+        retrieved={},
     )
 
 
@@ -274,13 +280,23 @@ def listing_entries(
 ) -> RankedPairs | None:
     """The eligible pairs best first (None: none); rejections counted by code."""
     snapshot = context.snapshot
+    pairs = arrays.placements.get(placement.id)
     candidates = wanted.product_ids
     if candidates is None:
-        candidates = matcher.candidates(snapshot, placement.id)
-    pairs = arrays.placements.get(placement.id)
-    if not len(candidates):
+        # Retrieved candidates (a search or category page without the retailer's list): their
+        # rows are memoised with the retrieval, per snapshot, placement and query or category.
+        key = (placement.id, matcher.query, matcher.category)
+        rows = arrays.retrieved.get(key)
+        if rows is None:
+            retrieved = matcher.candidates(snapshot, placement.id)
+            rows = _rows(arrays, retrieved) if retrieved else np.zeros(0, dtype=np.int64)
+            rows = remember_bounded(arrays.retrieved, key, rows, ARRAY_MEMO_LIMIT)
+    elif len(candidates):
+        rows = _rows(arrays, candidates)
+    else:
         return None
-    rows = _rows(arrays, candidates)
+    if not len(rows):
+        return None
     unknown = int(np.count_nonzero(rows == arrays.unknown_row))
     if unknown:
         rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
@@ -406,8 +422,12 @@ def _context_codes(arrays: ListingArrays, matcher: ContextMatcher) -> Codes:
     key = (matcher.mode, matcher.query, matcher.category)
     codes = arrays.contexts.get(key)
     if codes is None:
-        defaults = matcher.defaults
-        codes = np.asarray([defaults[g.id] for g in arrays.groups], dtype=np.int16)
+        base = arrays.defaults.get(matcher.mode)
+        if base is None:
+            defaults = matcher.defaults
+            base = np.asarray([defaults[g.id] for g in arrays.groups], dtype=np.int16)
+            arrays.defaults[matcher.mode] = base
+        codes = base.copy()
         row = arrays.group_row
         codes[[row[g] for g in matcher.hits if g in row]] = OK
         codes[[row[g] for g in matcher.negatives if g in row]] = NEGATIVE_KEYWORD
