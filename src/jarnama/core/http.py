@@ -78,6 +78,22 @@ class EdgeApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+def limit_body(receive: Receive, limit: int) -> Receive:
+    """`receive` that raises `PayloadTooLarge` once the body received passes `limit` bytes."""
+    received = 0
+
+    async def limited_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+        return message
+
+    return limited_receive
+
+
 def valid_request_id(given: str) -> bool:
     """Whether a client's `X-Request-ID` is safe to log and echo (else a new one is made)."""
     return _REQUEST_ID_RE.match(given) is not None
@@ -116,16 +132,7 @@ class EdgeMiddleware:
             request_id_var.reset(token)
             return
 
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(f"request body exceeds {limit} bytes")
-            return message
+        limited_receive = limit_body(receive, limit)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status

@@ -55,8 +55,7 @@ class ServingNetwork:
     snapshot: DecisionSnapshot
     fingerprint: tuple[Any, ...]
     sku_by_product: Mapping[int, str]
-    product_by_sku: Mapping[str, int]
-    skus: SkuIndex
+    skus: SkuIndex  # SKU → product id
     store_by_code: Mapping[str, int]
     creatives: Mapping[int, CreativeSpec]
     # SHA-256 hex of an opaque user id → the targeted audience segments it belongs to.
@@ -73,7 +72,7 @@ class ServingNetwork:
 def empty_network(rules: AuctionRules | None = None) -> ServingNetwork:
     """A network with nothing to serve (before the first compile succeeds)."""
     snapshot = compile_snapshot(products=(), campaigns=(), ad_groups=(), placements=(), rules=rules)
-    return ServingNetwork(snapshot, (), {}, {}, SkuIndex({}), {}, {}, {}, utcnow(), 0.0)
+    return ServingNetwork(snapshot, (), {}, SkuIndex({}), {}, {}, {}, utcnow(), 0.0)
 
 
 def fingerprint(session: Session) -> tuple[Any, ...]:
@@ -181,7 +180,6 @@ def compile_network(
         version=version,
     )
 
-    product_by_sku = {sku: pid for pid, sku in sku_by_product.items()}
     segments: dict[str, set[int]] = defaultdict(set)
     for segment_id, members in serving.segment_members.items():
         for user_hash in members:
@@ -190,8 +188,7 @@ def compile_network(
         snapshot=snapshot,
         fingerprint=current_fingerprint,
         sku_by_product=sku_by_product,
-        product_by_sku=product_by_sku,
-        skus=SkuIndex(product_by_sku),
+        skus=SkuIndex({sku: pid for pid, sku in sku_by_product.items()}),
         store_by_code={row.code: row.id for row in store_rows if row.active},
         creatives={c.id: c for c in creatives},
         segments_by_user_hash={h: frozenset(s) for h, s in segments.items()},

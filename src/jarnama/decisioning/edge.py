@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jarnama.core.errors import PayloadTooLarge
-from jarnama.core.http import HttpMetrics, error_response, log, valid_request_id
+from jarnama.core.http import HttpMetrics, error_response, limit_body, log, valid_request_id
 from jarnama.core.logging import request_id_var
 from jarnama.decisioning.api import answer_decision, flush_ghosts
 from jarnama.decisioning.tokens import random_bytes
@@ -121,17 +121,7 @@ class DecisionFastPath:
                 too_large.raw_headers.append(id_header)
                 await too_large(scope, receive, send)
                 return
-            received = 0
-
-            async def limited_receive() -> Message:
-                nonlocal received
-                message = await receive()
-                if message["type"] == "http.request":
-                    received += len(message.get("body", b""))
-                    if received > limit:
-                        raise PayloadTooLarge(f"request body exceeds {limit} bytes")
-                return message
-
+            limited_receive = limit_body(receive, limit)
             request = Request(scope, limited_receive)
             try:
                 answer, runtime = await answer_decision(request)

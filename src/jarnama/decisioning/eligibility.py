@@ -72,6 +72,11 @@ OUT_OF_STOCK = code_of(RejectionReason.OUT_OF_STOCK)
 NO_CREATIVE = code_of(RejectionReason.NO_CREATIVE)
 
 
+def epoch_micros(at: dt.datetime) -> int:
+    """Exact microseconds since the Unix epoch of an aware instant."""
+    return (at - _EPOCH) // _MICROSECOND
+
+
 class RequestContext:
     """What one request computes once and shares between its placements."""
 
@@ -111,7 +116,7 @@ class RequestContext:
         # The array path's campaign verdicts by campaign row (-1: not yet), and the rows.
         self.campaign_codes: npt.NDArray[np.int16] | None = None
         self.campaign_rows: Mapping[int, int] = {}
-        self.at_micros: int = (request.at - _EPOCH) // _MICROSECOND
+        self.at_micros: int = epoch_micros(request.at)
         self.frequency: Mapping[int, tuple[int, int]] | None = None
         # Schedule and daypart verdicts hold for a whole UTC hour (Almaty's offset is whole
         # hours), so they are memoised per snapshot and hour; the key carries the Almaty hour

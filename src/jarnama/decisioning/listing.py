@@ -26,7 +26,6 @@ overflow gets no arrays and takes the reference path.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -50,6 +49,7 @@ from jarnama.decisioning.eligibility import (
     UNKNOWN_PRODUCT,
     ContextMatcher,
     RequestContext,
+    epoch_micros,
 )
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
@@ -73,8 +73,6 @@ Flags = npt.NDArray[np.bool_]
 # Heap entry: (-score, -bid, ad group id, item id, quality, reserve, ad group, creative).
 Entry = tuple[int, int, int, int, int, int, CompiledAdGroup, None]
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 _NEVER = np.iinfo(np.int64).max
 # Ids up to this many times the product count get a dense id → row table (else a dict).
 _DENSE_FACTOR = 8
@@ -217,9 +215,9 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         campaigns=campaigns,
         campaign_row=campaign_row,
         campaign_ids=np.asarray([c.id for c in campaigns], dtype=np.int64),
-        starts_us=np.asarray([_micros(c.starts_at) for c in campaigns], dtype=np.int64),
+        starts_us=np.asarray([epoch_micros(c.starts_at) for c in campaigns], dtype=np.int64),
         ends_us=np.asarray(
-            [_NEVER if c.ends_at is None else _micros(c.ends_at) for c in campaigns],
+            [_NEVER if c.ends_at is None else epoch_micros(c.ends_at) for c in campaigns],
             dtype=np.int64,
         ),
         even_pacing=np.asarray([c.even_pacing for c in campaigns], dtype=np.bool_),
@@ -264,10 +262,6 @@ def _pairs(
         bid=np.asarray(bids, dtype=np.int64),
         reserve=np.asarray(reserves, dtype=np.int64),
     )
-
-
-def _micros(at: dt.datetime) -> int:
-    return (at - _EPOCH) // _MICROSECOND
 
 
 def listing_entries(
