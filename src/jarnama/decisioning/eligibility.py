@@ -36,6 +36,8 @@ _HOUR = dt.timedelta(hours=1)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _REASONS: tuple[RejectionReason, ...] = tuple(RejectionReason)
 _CODES: Mapping[RejectionReason, int] = {reason: i + 2 for i, reason in enumerate(_REASONS)}
+# How many verdict codes there are (OK, NEEDS_RELEVANCE and one per rejection reason).
+CODE_COUNT = len(_REASONS) + 2
 
 
 # A `RejectionReason` value → its code (the snapshot stores product problems as values).

@@ -35,12 +35,11 @@ import numpy as np
 import numpy.typing as npt
 
 from jarnama.decisioning.eligibility import (
-    BELOW_RESERVE,
     BUDGET_EXHAUSTED,
+    CODE_COUNT,
     CODES_BY_VALUE,
     NEEDS_RELEVANCE,
     NEGATIVE_KEYWORD,
-    NOT_RELEVANT,
     OK,
     OUT_OF_SCHEDULE,
     OUT_OF_STOCK,
@@ -51,6 +50,7 @@ from jarnama.decisioning.eligibility import (
     RequestContext,
     epoch_micros,
 )
+from jarnama.decisioning.kernels import advance, expand, rank
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
     HOURS_PER_WEEK,
@@ -69,6 +69,10 @@ if TYPE_CHECKING:
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int16]
 Flags = npt.NDArray[np.bool_]
+
+_NO_INTS = np.zeros(0, dtype=np.int64)
+_NO_CODES = np.zeros(0, dtype=np.int16)
+_NO_FLAGS = np.zeros(0, dtype=np.bool_)
 
 # Heap entry: (-score, -bid, ad group id, item id, quality, reserve, ad group, creative).
 Entry = tuple[int, int, int, int, int, int, CompiledAdGroup, None]
@@ -133,6 +137,8 @@ class ListingArrays:
     defaults: dict[int, Codes]
     # (placement, query, category) → rows of the retrieved candidates.
     retrieved: dict[tuple[int, str | None, int | None], Ints]
+    # placement → (the ranker's table it was read from, quality ppm per product row).
+    qualities: dict[int, tuple[Mapping[int, int], Ints]]
 
 
 def listing_arrays(snapshot: DecisionSnapshot) -> ListingArrays | None:
@@ -232,6 +238,7 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         stores={},
         defaults={},
         retrieved={},
+        qualities={},
     )
 
 
@@ -291,97 +298,74 @@ def listing_entries(
         return None
     if not len(rows):
         return None
-    unknown = int(np.count_nonzero(rows == arrays.unknown_row))
+    if pairs is None:
+        unknown = int(np.count_nonzero(rows == arrays.unknown_row))
+        if unknown:
+            rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
+        return None
+    store_id = context.request.store_id
+    scores = wanted.quality_scores
+    ranker_quality = None if scores is not None else _quality_by_row(arrays, context, placement)
+    rejected = np.zeros(CODE_COUNT, dtype=np.int64)
+    (unknown, positions, pair_rows, pair, group, code, touched, filtered, unrated) = expand(
+        rows,
+        arrays.unknown_row,
+        pairs.start,
+        pairs.count,
+        arrays.problems,
+        _NO_CODES if store_id is None else _missing(snapshot, arrays, store_id),
+        _context_codes(arrays, matcher),
+        pairs.group,
+        arrays.group_campaign,
+        arrays.filtered,
+        len(arrays.campaigns),
+        _NO_INTS if ranker_quality is None else ranker_quality,
+        rejected,
+    )
     if unknown:
         rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
-    if pairs is None:
-        return None
-    counts = pairs.count[rows]  # 0 for unknown or unpromoted products
-    # A repeated candidate counts at its first position only.
-    scratch = np.empty(len(arrays.product_ids) + 1, dtype=np.int64)
-    positions = np.arange(len(rows))
-    scratch[rows[::-1]] = positions[::-1]
-    counts[scratch[rows] != positions] = 0
-    positions = np.flatnonzero(counts)
-    if not len(positions):
-        return None
-    rows, counts = rows[positions], counts[positions]
-    rejected: list[Codes] = []
-    # Product problems, then the request's store: one rejection per product.
-    status = arrays.problems[rows]
-    store_id = context.request.store_id
-    if store_id is not None:
-        status = np.where(status == OK, _missing(snapshot, arrays, store_id)[rows], status)
-    if status.any():
-        fine = status == OK
-        rejected.append(status[~fine])
-        positions, rows, counts = positions[fine], rows[fine], counts[fine]
-    total = int(counts.sum())
-    if not total:
-        _count(rejections, rejected)
-        return None
-    # Expand products to their pairs (CSR runs).
-    ends = np.cumsum(counts)
-    pair = np.repeat(pairs.start[rows] - ends + counts, counts) + np.arange(total)
-    pair_position = np.repeat(positions, counts)
-    pair_row = np.repeat(rows, counts)
-    group = pairs.group[pair]
-    code = _context_codes(arrays, matcher)[group]
-    passing = code <= NEEDS_RELEVANCE
-    if not passing.all():
-        rejected.append(code[~passing])
-        pair, pair_position, pair_row, group, code = (
-            pair[passing],
-            pair_position[passing],
-            pair_row[passing],
-            group[passing],
-            code[passing],
+    if len(pair):
+        campaign_codes = _campaign_verdicts(arrays, context, touched)
+        channel = context.request.channel or placement.spec.channel
+        group_codes = _group_codes(arrays, context, filtered, campaign_codes, channel)
+        relevant = (
+            _relevance(arrays, snapshot, matcher) if (code == NEEDS_RELEVANCE).any() else None
         )
-        if not len(pair):
-            _count(rejections, rejected)
-            return None
-    channel = context.request.channel or placement.spec.channel
-    verdict = _group_verdicts(arrays, context, group, channel)
-    code = np.where(verdict == OK, code, verdict)
-    needs = code == NEEDS_RELEVANCE
-    if needs.any():
-        relevant = _relevance(arrays, snapshot, matcher)
-        code[needs] = (
-            OK if relevant is None else np.where(relevant[pair_row[needs]], OK, NOT_RELEVANT)
+        if scores is not None:
+            given = np.asarray(scores, dtype=np.float64)
+            quality = np.clip(np.rint(given * PPM), 1, PPM).astype(np.int64)
+        else:
+            assert ranker_quality is not None
+            if len(unrated):
+                _rate(arrays, context, placement.id, ranker_quality, unrated)
+            quality = ranker_quality
+        columns = rank(
+            positions,
+            pair_rows,
+            pair,
+            group,
+            code,
+            campaign_codes,
+            arrays.group_campaign,
+            _NO_CODES if group_codes is None else group_codes,
+            _NO_FLAGS if relevant is None else relevant,
+            relevant is None,
+            pairs.bid,
+            pairs.reserve,
+            quality,
+            scores is not None,
+            arrays.group_ids,
+            arrays.product_ids,
+            arrays.group_advertiser,
+            rejected,
         )
-    bid = pairs.bid[pair]
-    reserve = pairs.reserve[pair]
-    code[(bid < reserve) & (code == OK)] = BELOW_RESERVE
-    eligible = code == OK
-    if not eligible.all():
-        rejected.append(code[~eligible])
-        pair_position, pair_row, group, bid, reserve = (
-            pair_position[eligible],
-            pair_row[eligible],
-            group[eligible],
-            bid[eligible],
-            reserve[eligible],
-        )
-    _count(rejections, rejected)
-    if not len(bid):
+    else:
+        columns = None
+    for found in np.flatnonzero(rejected).tolist():
+        rejections[found] = rejections.get(found, 0) + int(rejected[found])
+    if columns is None or not len(columns[0]):
         return None
-    quality = _qualities(
-        arrays, context, placement.id, wanted.quality_scores, pair_row, pair_position
-    )
-    score = quality * bid
-    group_id = arrays.group_ids[group]
-    product_id = arrays.product_ids[pair_row]
-    order = np.lexsort((product_id, group_id, -bid, -score))
-    return RankedPairs(
-        arrays,
-        score[order],
-        bid[order],
-        group[order],
-        group_id[order],
-        product_id[order],
-        quality[order],
-        reserve[order],
-    )
+    return RankedPairs(arrays, *columns)
 
 
 def _rows(arrays: ListingArrays, candidates: Sequence[int] | Ints) -> Ints:
@@ -451,35 +435,37 @@ def _relevance(
     return found
 
 
-def _group_verdicts(
-    arrays: ListingArrays, context: RequestContext, group: Ints, channel: str
-) -> Codes:
-    """Per pair: its campaign's verdict, then its ad group's filters (OK or a code)."""
-    campaign = arrays.group_campaign[group]
-    # The campaigns in first-visit order, so pacing coins are tossed as the reference does.
-    scratch = np.empty(len(arrays.campaigns), dtype=np.int64)
-    visits = np.arange(len(campaign))
-    scratch[campaign[::-1]] = visits[::-1]
-    touched = campaign[scratch[campaign] == visits]
-    verdict = _campaign_verdicts(arrays, context, touched)[campaign]
-    filtered = arrays.filtered[group] & (verdict == OK)
-    if not filtered.any():
-        return verdict
-    rows = set(group[filtered].tolist())
+def _group_codes(
+    arrays: ListingArrays,
+    context: RequestContext,
+    filtered: Ints,
+    campaign_codes: Codes,
+    channel: str,
+) -> Codes | None:
+    """Per ad group row: its own filters' verdict (None: every touched group passes).
+
+    Only the filtered groups the request touched whose campaign passed are checked, as the
+    reference does: channel, city and store memoised, audience and caps per request.
+    """
+    if not len(filtered):
+        return None
+    filtered = filtered[campaign_codes[arrays.group_campaign[filtered]] == OK]
+    if not len(filtered):
+        return None
     static = _static_filters(arrays, context, channel)
-    by_group = {}
     dynamic = arrays.dynamic_filtered
-    for row in rows:
+    by_group = {}
+    for row in filtered.tolist():
         code = int(static[row])
         if code == OK and dynamic[row]:
             code = context.dynamic_verdict(arrays.groups[row])
         if code != OK:
             by_group[row] = code
     if not by_group:
-        return verdict
+        return None
     group_codes = np.zeros(len(arrays.groups), dtype=np.int16)
     group_codes[list(by_group)] = list(by_group.values())
-    return np.where(verdict == OK, group_codes[group], verdict)
+    return group_codes
 
 
 def _campaign_verdicts(arrays: ListingArrays, context: RequestContext, touched: Ints) -> Codes:
@@ -535,29 +521,41 @@ def _static_filters(arrays: ListingArrays, context: RequestContext, channel: str
     return codes
 
 
-def _qualities(
+def _quality_by_row(
+    arrays: ListingArrays, context: RequestContext, placement: CompiledPlacement
+) -> Ints:
+    """The ranker's quality (ppm) per product row on the placement, 0 where not read yet.
+
+    Kept per placement while the ranker's table stays the same object (it is replaced whole
+    when counts arrive), and filled a row at a time by `_rate` as products first compete.
+    """
+    table = context.deps.ranker.product_quality_table(placement.id)
+    known = arrays.qualities.get(placement.id)
+    if known is not None and known[0] is table:
+        return known[1]
+    found = np.zeros(len(arrays.product_ids) + 1, dtype=np.int64)
+    arrays.qualities[placement.id] = (table, found)
+    return found
+
+
+def _rate(
     arrays: ListingArrays,
     context: RequestContext,
     placement_id: int,
-    scores: Sequence[float] | None,
+    quality: Ints,
     rows: Ints,
-    positions: Ints,
-) -> Ints:
-    """Quality (ppm) per eligible pair: the retailer's score, else the ranker's prediction."""
-    if scores is not None:
-        given = np.asarray(scores, dtype=np.float64)[positions]
-        return np.clip(np.rint(given * PPM), 1, PPM).astype(np.int64)
+) -> None:
+    """Fill `quality` for product rows not rated yet: the ranker's table, else its model."""
     ranker = context.deps.ranker
-    product_ids = arrays.product_ids[rows].tolist()
-    found = list(map(ranker.product_quality_table(placement_id).get, product_ids))
-    if None in found or 0 in found:
-        leaves = arrays.leaves
-        for index, value in enumerate(found):
-            if not value:
-                product_id = product_ids[index]
-                leaf = leaves[int(rows[index])]
-                found[index] = ranker.product_quality(placement_id, product_id, leaf)
-    return np.asarray(found, dtype=np.int64)
+    table = ranker.product_quality_table(placement_id)
+    leaves = arrays.leaves
+    product_ids = arrays.product_ids
+    for row in rows.tolist():
+        product_id = int(product_ids[row])
+        value = table.get(product_id)
+        if not value:
+            value = ranker.product_quality(placement_id, product_id, leaves[row])
+        quality[row] = value
 
 
 class RankedPairs:
@@ -591,6 +589,7 @@ class RankedPairs:
         product_id: Ints,
         quality: Ints,
         reserve: Ints,
+        advertiser: Ints,
     ) -> None:
         """Columns already in rank order (score desc, bid desc, group id, product id)."""
         self.arrays = arrays
@@ -601,7 +600,7 @@ class RankedPairs:
         self.product_id = product_id
         self.quality = quality
         self.reserve = reserve
-        self.advertiser = arrays.group_advertiser[group]
+        self.advertiser = advertiser
 
     def __len__(self) -> int:
         """How many eligible pairs."""
@@ -631,23 +630,25 @@ class RankedPairs:
         """The same choice as `auction._select`'s loop: chosen, ghosted (slot, entry), the
         runner-up, and how many were skipped as duplicate products, advertisers, or unread."""
         count = len(self.score)
-        products = np.zeros(count, dtype=np.bool_)  # its product is on the page
-        advertisers = np.zeros(count, dtype=np.bool_)  # its advertiser is on the page
+        # The chosen entries' products and advertisers (-1: repeats allowed).
+        page_products = np.full(slots, -1, dtype=np.int64)
+        page_advertisers = np.full(slots, -1, dtype=np.int64)
         chosen: list[Entry] = []
         ghosted: list[tuple[int, Entry]] = []
         runner_up: Entry | None = None
         held = duplicate_products = duplicate_advertisers = 0
         start = 0
         while start < count:
-            blocked = products[start:] | advertisers[start:]
-            offset = int(blocked.argmin())
-            if blocked[offset]:  # everything left is a duplicate
-                offset = count - start
-            if offset:
-                skipped_products = int(np.count_nonzero(products[start : start + offset]))
-                duplicate_products += skipped_products
-                duplicate_advertisers += offset - skipped_products
-            index = start + offset
+            index, products, advertisers = advance(
+                self.product_id,
+                self.advertiser,
+                start,
+                page_products,
+                page_advertisers,
+                len(chosen),
+            )
+            duplicate_products += products
+            duplicate_advertisers += advertisers
             start = index + 1
             if index == count:
                 break
@@ -661,11 +662,11 @@ class RankedPairs:
             if len(chosen) == slots:
                 runner_up = entry
                 break
-            chosen.append(entry)
             if one_per_product:
-                products |= self.product_id == self.product_id[index]
+                page_products[len(chosen)] = entry[3]
             if one_per_advertiser:
-                advertisers |= self.advertiser == self.advertiser[index]
+                page_advertisers[len(chosen)] = campaign.advertiser_id
+            chosen.append(entry)
         unread = count - min(start, count) + (runner_up is not None)
         return Picked(
             chosen, ghosted, runner_up, held, duplicate_products, duplicate_advertisers, unread
@@ -683,13 +684,3 @@ class Picked:
     duplicate_products: int
     duplicate_advertisers: int
     unread: int
-
-
-def _count(rejections: dict[int, int], rejected: list[Codes]) -> None:
-    """Add the rejected pairs' codes to the counts (one bincount for the request)."""
-    if not rejected:
-        return
-    codes = rejected[0] if len(rejected) == 1 else np.concatenate(rejected)
-    for code, count in enumerate(np.bincount(codes).tolist()):
-        if count:
-            rejections[code] = rejections.get(code, 0) + count

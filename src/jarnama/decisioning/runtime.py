@@ -30,6 +30,7 @@ from jarnama.core.time import business_day, utcnow
 from jarnama.decisioning import ledger, repository
 from jarnama.decisioning.compiler import ServingNetwork, compile_network, empty_network, fingerprint
 from jarnama.decisioning.eligibility import warm
+from jarnama.decisioning.kernels import warm_kernels
 from jarnama.decisioning.listing import listing_arrays
 from jarnama.decisioning.messages import AuctionDeps
 from jarnama.decisioning.pacing import PacingController
@@ -185,6 +186,7 @@ class DecisionRuntime:
                 self._seed_spend(session, network, now or utcnow())
         warm(network.snapshot)  # so the first decisions on it pay no memo building
         listing_arrays(network.snapshot)
+        warm_kernels()  # compiled (or loaded from the disk cache) once per process
         self.network = network  # the atomic swap: one reference assignment
         self._last_rebuild = time.monotonic()
         self.metrics.snapshot_version.set(network.version)
