@@ -1,7 +1,7 @@
 """The listing auction's per-pair loops, compiled with numba.
 
 `listing.listing_entries` runs one request's (candidate product, ad group) pairs through
-three kernels, with Python in between only for what needs Python objects (the campaigns'
+four kernels, with Python in between only for what needs Python objects (the campaigns'
 budget, pacing coins and frequency caps, the ranker's first look at a product):
 
 1. `expand`: candidates → their pairs on the placement, in request order. Repeated
@@ -13,7 +13,9 @@ budget, pacing coins and frequency caps, the ranker's first look at a product):
 2. `rank`: the campaign and ad group verdicts, relevance and the reserve; the eligible
    pairs' scores (quality × bid) and their order: score desc, bid desc, ad group id, product
    id — a total order, since a pair is one (ad group, product).
-3. `advance`: the selection's next entry that is neither a product nor an advertiser already
+3. `schedule`: the touched campaigns' daypart, schedule and reached budgets, in visit order
+   (the pacing coins stay in Python, tossed in that order);
+4. `advance`: the selection's next entry that is neither a product nor an advertiser already
    on the page, counting the ones skipped.
 
 Each kernel is one pass of plain loops over int64 arrays: a decision's per-pair work costs
@@ -32,7 +34,15 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from jarnama.decisioning.eligibility import BELOW_RESERVE, NEEDS_RELEVANCE, NOT_RELEVANT, OK
+from jarnama.decisioning.eligibility import (
+    BELOW_RESERVE,
+    BUDGET_EXHAUSTED,
+    NEEDS_RELEVANCE,
+    NOT_RELEVANT,
+    OK,
+    OUT_OF_SCHEDULE,
+    OUTSIDE_DAYPART,
+)
 
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int16]
@@ -295,6 +305,40 @@ def _advance_py(
     return product_id.shape[0], products, advertisers
 
 
+def _schedule_py(
+    touched: Ints,
+    codes: Codes,
+    daypart: Flags,
+    starts_us: Ints,
+    ends_us: Ints,
+    at_us: int,
+    spent: Flags,
+    even_pacing: Flags,
+) -> Ints:
+    """Verdicts of the touched campaigns not decided yet (`codes` -1), in visit order.
+
+    Daypart, then the schedule, then a reached budget (`spent` per campaign row; empty:
+    none). Returns the rows left OK that pace evenly: their pacing coin is Python's.
+    """
+    paced = np.empty(touched.shape[0], dtype=np.int64)
+    count = 0
+    any_spent = spent.shape[0] > 0
+    for index in range(touched.shape[0]):
+        row = touched[index]
+        if codes[row] >= 0:
+            continue
+        code = OK if daypart[row] else OUTSIDE_DAYPART
+        if at_us < starts_us[row] or at_us >= ends_us[row]:
+            code = OUT_OF_SCHEDULE
+        if code == OK and any_spent and spent[row]:
+            code = BUDGET_EXHAUSTED
+        codes[row] = code
+        if code == OK and even_pacing[row]:
+            paced[count] = row
+            count += 1
+    return paced[:count]
+
+
 def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` compiled to machine code on first call (cached on disk, GIL released)."""
     return cast(Callable[..., Any], njit(cache=True, nogil=True, boundscheck=True)(function))
@@ -311,6 +355,7 @@ rank = cast(
     Callable[..., tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Ints]], _compile(_rank_py)
 )
 advance = cast(Callable[..., tuple[int, int, int]], _compile(_advance_py))
+schedule = cast(Callable[..., Ints], _compile(_schedule_py))
 
 
 _warmed = False
@@ -348,4 +393,5 @@ def warm_kernels() -> None:
         rejected,
     )
     advance(none, none, 0, ints, ints, 0)
+    schedule(none, codes, flags, ints, ints, 0, flags, flags)
     _warmed = True

@@ -1,24 +1,27 @@
-"""The sponsored-listing auction's per-pair work on numpy arrays.
+"""The sponsored-listing auction's per-pair work on flat arrays and compiled kernels.
 
 A listing auction visits every (candidate product, ad group) pair: up to 500 candidates and
 their ad groups. Done pair by pair in Python that was ~1 µs a pair, most of a decision. Here
 the snapshot's listing pairs are compiled once into flat arrays (`ListingArrays`, per
-snapshot, built on first use or by `warm`), and one request's checks are a few dozen array
-operations over its pairs, in this order (the same precedence as the pair-by-pair path
-`auction._listing_entries_inline`, which stays as the reference and the fallback):
+snapshot, built on first use or when a snapshot goes live), and one request runs them
+through the numba kernels of `kernels.py`, with Python between them only where Python
+objects decide. The order is the pair-by-pair path's (`auction._listing_entries_inline`,
+which stays as the reference and the fallback):
 
 1. candidates → product rows; unknown ids, product problems (inactive, out of stock) and the
-   request's store are decided once per product;
-2. the context (keywords, negatives, category, automatic targeting) per ad group, memoised
-   per snapshot and query or category, so a request only gathers;
-3. the campaigns the surviving pairs touch get their verdict once per request, in first-visit
-   order (schedule and daypart on arrays; budget, pacing coin and what earlier placements of
-   the request decided through `RequestContext`);
-4. the ad groups' own filters: channel, city and store memoised per (channel, city, store),
+   request's store are decided once per product, then the context (keywords, negatives,
+   category, automatic targeting) per pair from a per-group array memoised per snapshot and
+   query or category (`kernels.expand`);
+2. the campaigns the surviving pairs touch get their verdict once per request, in
+   first-visit order: schedule, daypart and reached budgets compiled (`kernels.schedule`),
+   the pacing coins in Python in that order; what earlier placements of the request decided
+   holds (`RequestContext`);
+3. the ad groups' own filters: channel, city and store memoised per (channel, city, store),
    audience segments and frequency caps per request for the few groups that have them;
-5. relevance for automatic targeting, then the reserve;
-6. the eligible pairs are ordered by (score desc, bid desc, group id, product id), and
-   entries are built lazily for the few the selection reads.
+4. relevance for automatic targeting, the reserve, the scores and the rank order (score
+   desc, bid desc, group id, product id) in one pass (`kernels.rank`);
+5. the selection skips products and advertisers already on the page (`kernels.advance`);
+   entries become Python tuples only for the few it chooses, holds out or reads last.
 
 Scores are int64 (quality ppm ≤ 10^6 × effective bid); a snapshot with a bid large enough to
 overflow gets no arrays and takes the reference path.
@@ -35,22 +38,19 @@ import numpy as np
 import numpy.typing as npt
 
 from jarnama.decisioning.eligibility import (
-    BUDGET_EXHAUSTED,
     CODE_COUNT,
     CODES_BY_VALUE,
     NEEDS_RELEVANCE,
     NEGATIVE_KEYWORD,
     OK,
-    OUT_OF_SCHEDULE,
     OUT_OF_STOCK,
-    OUTSIDE_DAYPART,
     PACING_THROTTLED,
     UNKNOWN_PRODUCT,
     ContextMatcher,
     RequestContext,
     epoch_micros,
 )
-from jarnama.decisioning.kernels import advance, expand, rank
+from jarnama.decisioning.kernels import advance, expand, rank, schedule
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
     HOURS_PER_WEEK,
@@ -483,29 +483,33 @@ def _campaign_verdicts(arrays: ListingArrays, context: RequestContext, touched: 
             row = arrays.campaign_row.get(campaign_id)
             if row is not None and codes[row] < 0:
                 codes[row] = code
-    fresh = touched[codes[touched] < 0]
-    if not len(fresh):
-        return codes
-    at = context.at_micros
-    verdict = np.where(arrays.dayparts[context.hour_of_week, fresh], OK, OUTSIDE_DAYPART)
-    verdict[(at < arrays.starts_us[fresh]) | (at >= arrays.ends_us[fresh])] = OUT_OF_SCHEDULE
-    state = context.deps.state
-    exhausted = state.exhausted_campaigns(context.day)
+    spent = _NO_FLAGS
+    exhausted = context.deps.state.exhausted_campaigns(context.day)
     if exhausted:
-        ids = arrays.campaign_ids[fresh].tolist()
-        spent = np.fromiter(map(exhausted.__contains__, ids), dtype=np.bool_, count=len(ids))
-        verdict[spent & (verdict == OK)] = BUDGET_EXHAUSTED
-    paced = np.flatnonzero((verdict == OK) & arrays.even_pacing[fresh])
+        spent = np.zeros(len(arrays.campaigns), dtype=np.bool_)
+        row_of = arrays.campaign_row.get
+        spent[[row for row in map(row_of, exhausted) if row is not None]] = True
+    paced = schedule(
+        touched,
+        codes,
+        arrays.dayparts[context.hour_of_week],
+        arrays.starts_us,
+        arrays.ends_us,
+        context.at_micros,
+        spent,
+        arrays.even_pacing,
+    )
     if len(paced):
-        rates = state.pass_rates()
+        rates = context.deps.state.pass_rates()
         if rates:
             coin = context.deps.random
-            ids = arrays.campaign_ids[fresh[paced]].tolist()
-            for index, campaign_id in zip(paced.tolist(), ids, strict=True):
-                rate = rates.get(campaign_id, 1.0)
+            rate_of = rates.get
+            for row, campaign_id in zip(
+                paced.tolist(), arrays.campaign_ids[paced].tolist(), strict=True
+            ):
+                rate = rate_of(campaign_id, 1.0)
                 if rate < 1.0 and coin() >= rate:
-                    verdict[index] = PACING_THROTTLED
-    codes[fresh] = verdict
+                    codes[row] = PACING_THROTTLED
     return codes
 
 
