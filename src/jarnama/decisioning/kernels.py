@@ -54,9 +54,7 @@ _EMPTY_CODES = np.zeros(0, dtype=np.int16)
 def _expand_py(
     rows: Ints,
     unknown_row: int,
-    start: Ints,
-    count: Ints,
-    problems: Codes,
+    meta: Ints,
     store_codes: Codes,
     context_codes: Codes,
     pair_group: Ints,
@@ -73,8 +71,7 @@ def _expand_py(
     filtered ad group rows touched, and the product rows whose quality is still 0 in
     `quality_by_row` (none when it is empty)). Rejections are added to `rejected` by code.
     """
-    products = problems.shape[0]
-    first = np.zeros(products, dtype=np.bool_)
+    first = np.zeros(meta.shape[0], dtype=np.bool_)
     use = np.zeros(rows.shape[0], dtype=np.bool_)
     unknown = 0
     total = 0
@@ -87,10 +84,11 @@ def _expand_py(
         if first[row]:
             continue
         first[row] = True
-        runs = count[row]
+        packed = meta[row]
+        runs = (packed >> 8) & 0xFFFFF
         if runs == 0:
             continue
-        status = problems[row]
+        status = packed & 0xFF
         if status == OK and with_store:
             status = store_codes[row]
         if status != OK:
@@ -114,9 +112,10 @@ def _expand_py(
         if not use[position]:
             continue
         row = rows[position]
-        begin = start[row]
+        packed = meta[row]
+        begin = packed >> 28
         row_kept = False
-        for pair in range(begin, begin + count[row]):
+        for pair in range(begin, begin + ((packed >> 8) & 0xFFFFF)):
             group = pair_group[pair]
             code = context_codes[group]
             if code > NEEDS_RELEVANCE:
@@ -371,7 +370,7 @@ def warm_kernels() -> None:
     flags = np.zeros(1, dtype=np.bool_)
     codes = np.zeros(1, dtype=np.int16)
     rejected = np.zeros(64, dtype=np.int64)
-    expand(none, 0, ints, ints, codes, _EMPTY_CODES, codes, ints, ints, flags, 1, none, rejected)
+    expand(none, 0, ints, _EMPTY_CODES, codes, ints, ints, flags, 1, none, rejected)
     rank(
         none,
         none,

@@ -88,8 +88,9 @@ ARRAY_MEMO_LIMIT = 1024
 class PlacementPairs:
     """One listing placement's (product, ad group) pairs, grouped by product row (CSR)."""
 
-    start: Ints  # [products] first pair of the product's run
-    count: Ints  # [products] how many ad groups promote it here (0: none)
+    # [products] the product's run of pairs and its problem, packed in one word so a
+    # candidate costs one memory read: first pair << 28 | pair count << 8 | problem code.
+    meta: Ints
     group: Ints  # [pairs] ad group row
     bid: Ints  # [pairs] effective bid on the placement, tiyn
     reserve: Ints  # [pairs] the product's reserve on the placement, tiyn
@@ -229,7 +230,7 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         even_pacing=np.asarray([c.even_pacing for c in campaigns], dtype=np.bool_),
         dayparts=dayparts,
         placements={
-            placement_id: _pairs(slots, product_row, group_row, unknown + 1)
+            placement_id: _pairs(slots, product_row, group_row, problems)
             for placement_id, slots in snapshot.listing_slots.items()
         },
         contexts={},
@@ -246,10 +247,10 @@ def _pairs(
     slots: Mapping[int, ListingSlot],
     product_row: Mapping[int, int],
     group_row: Mapping[int, int],
-    rows: int,
+    problems: Codes,
 ) -> PlacementPairs:
-    start = np.zeros(rows, dtype=np.int64)
-    count = np.zeros(rows, dtype=np.int64)
+    start = np.zeros(len(problems), dtype=np.int64)
+    count = np.zeros(len(problems), dtype=np.int64)
     groups: list[int] = []
     bids: list[int] = []
     reserves: list[int] = []
@@ -262,9 +263,10 @@ def _pairs(
             groups.append(group_row[group_id])
             bids.append(bid)
             reserves.append(reserve)
+    if len(groups) >= 2**35 or int(count.max(initial=0)) >= 2**20:
+        raise ValueError("too many listing pairs on one placement to pack")
     return PlacementPairs(
-        start=start,
-        count=count,
+        meta=start << 28 | count << 8 | problems.astype(np.int64),
         group=np.asarray(groups, dtype=np.int64),
         bid=np.asarray(bids, dtype=np.int64),
         reserve=np.asarray(reserves, dtype=np.int64),
@@ -310,9 +312,7 @@ def listing_entries(
     (unknown, positions, pair_rows, pair, group, code, touched, filtered, unrated) = expand(
         rows,
         arrays.unknown_row,
-        pairs.start,
-        pairs.count,
-        arrays.problems,
+        pairs.meta,
         _NO_CODES if store_id is None else _missing(snapshot, arrays, store_id),
         _context_codes(arrays, matcher),
         pairs.group,
