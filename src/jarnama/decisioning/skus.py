@@ -90,7 +90,10 @@ def _hash_py(data: Bytes, start: int, end: int, seed: np.uint64, mask: np.uint64
     return h & mask
 
 
-_hash = cast(Callable[[Bytes, int, int, np.uint64, np.uint64], np.uint64], _compile(_hash_py))
+_hash = cast(
+    Callable[[Bytes, int, int, np.uint64, np.uint64], np.uint64],
+    njit(inline="always")(_hash_py),
+)
 
 
 def _int_py(data: Bytes, at: int | np.int64, size: int) -> np.int64:
@@ -101,7 +104,7 @@ def _int_py(data: Bytes, at: int | np.int64, size: int) -> np.int64:
     return np.int64(value)
 
 
-_int = cast(Callable[[Bytes, int | np.int64, int], np.int64], _compile(_int_py))
+_int = cast(Callable[[Bytes, int | np.int64, int], np.int64], njit(inline="always")(_int_py))
 
 
 def _build_py(
@@ -154,12 +157,26 @@ def _lookup_py(
         start = end + 1
     low = np.uint64((1 << offset_bits) - 1)
     shift = np.uint64(offset_bits)
+    # The first probe of every SKU in one tight loop of independent reads, then the first
+    # candidate record's header of each: a cold table or record buffer costs overlapping
+    # cache misses rather than one wait per SKU.
+    entries = np.empty(count, dtype=np.uint64)
+    for n in range(count):
+        entries[n] = table[slots[n]]
+    lengths = np.zeros(count, dtype=np.int64)
+    for n in range(count):
+        entry = entries[n]
+        if entry != 0 and (entry ^ hashes[n]) >> shift == 0:
+            lengths[n] = _int(data, np.int64(entry & low) - 1, 4)
     found = np.full(count, UNKNOWN, dtype=np.int64)
     for n in range(count):
         h = hashes[n]
         slot = slots[n]
-        entry = table[slot]
+        entry = entries[n]
         length = ends[n] - starts[n]
+        if lengths[n] and lengths[n] != length:  # the first candidate is another SKU
+            slot = (slot + 1) & slot_mask
+            entry = table[slot]
         while entry != 0:
             if (entry ^ h) >> shift == 0:  # same tag: compare the bytes
                 at = np.int64(entry & low) - 1
