@@ -14,6 +14,12 @@ seconds per decision and the load average, with the machine.
 
     .venv/bin/python benchmarks/decisions_http.py [--workers 1 2] [--connections 1 4 8 16]
         [--requests 4000] [--seconds 30] [--db FILE] [--uvicorn "--no-access-log ..."]
+        [--rate 1500 2000]
+
+`--rate R` offers R decisions/s on a schedule instead (an open loop over a pool of the given
+connections): a request is due at its time whatever happened before and its latency counts
+from then, so the p99 is the one a storefront sending R/s would see. The worker CPU split
+column shows how the kernel spread the connections over the workers.
 
 The load process alone (against a server you started): `--load-only --port P --key K
 --bodies FILE`. wrk is not needed (nor used); the client is pure Python with uvloop.
@@ -181,15 +187,33 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU seconds of the supervisor and workers so far (Linux /proc)."""
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[int, float]:
+        """User + system CPU seconds so far per process (the supervisor and each worker)."""
         ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
+        found: dict[int, float] = {}
         for pid in self.pids():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += (int(fields[11]) + int(fields[12])) / ticks
-        return total
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        return found
+
+    def worker_split(self, before: dict[int, float]) -> str:
+        """Each worker's share of the workers' CPU since `before` ("52/48"): connections are
+        spread over the workers by the kernel's accepts, and a few long-lived ones can land
+        unevenly, which caps a closed loop at one busy worker."""
+        after = self.cpu_by_process()
+        used = [
+            after[pid] - before.get(pid, 0.0)
+            for pid in sorted(after)
+            if pid != self.process.pid and not _is_helper(pid)
+        ]
+        if self.workers == 1 or len(used) < 2 or sum(used) <= 0:
+            return "—"
+        return "/".join(f"{100 * part / sum(used):.0f}" for part in used)
 
     def stop(self) -> None:
         """Stop uvicorn (SIGTERM to the supervisor, which stops its workers)."""
@@ -199,6 +223,14 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def _is_helper(pid: int) -> bool:
+    """Whether the process is multiprocessing's resource tracker (not a worker)."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
 
 
 def start_server(url: str, workers: int, extra: list[str], events: Path) -> Server:
@@ -325,6 +357,83 @@ async def _drive(
     }
 
 
+async def _open_loop(
+    port: int,
+    key: str,
+    bodies: list[bytes],
+    connections: int,
+    rate: float,
+    requests: int,
+    seconds: float,
+) -> dict[str, Any]:
+    """Offer `rate` decisions/s on a schedule (an open loop) over a pool of connections.
+
+    Request k is due at start + k / rate whatever happened before; it waits for a free
+    connection if all are busy, and its latency counts from when it was due, so a server
+    falling behind shows as latency (no coordinated omission), not as a lower offered rate.
+    """
+    warm: dict[str, Any] = {
+        "left": WARMUP, "deadline": time.perf_counter() + 60, "errors": 0,
+        "recording": False, "samples": [], "winners": [],
+    }  # fmt: skip
+    await asyncio.gather(
+        *(_connection(port, key, bodies, i * 37, warm, []) for i in range(connections))
+    )
+    head = (
+        f"POST /api/v1/decisions HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+    ).encode()
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(connections):
+        pool.put_nowait(await asyncio.open_connection(HOST, port))
+    latencies: list[float] = []
+    outcome: dict[str, Any] = {"errors": 0, "samples": [], "winners": []}
+
+    async def one(index: int, due: float) -> None:
+        reader, writer = await pool.get()
+        try:
+            body = bodies[(WARMUP + index) % len(bodies)]
+            writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            status_line = await reader.readuntil(b"\r\n")
+            headers = await reader.readuntil(b"\r\n\r\n")
+            match = re.search(rb"(?i)content-length:\s*(\d+)", headers)
+            payload = await reader.readexactly(int(match.group(1)) if match else 0)
+        finally:
+            pool.put_nowait((reader, writer))
+        latencies.append(time.perf_counter() - due)
+        if status_line.split()[1] != b"200":
+            outcome["errors"] += 1
+            if outcome["errors"] <= 3:
+                outcome["samples"].append(status_line.decode() + payload[:300].decode())
+        elif index % 97 == 0:
+            outcome["winners"].append(len(json.loads(payload)["placements"][0]["winners"]))
+
+    cpu = time.process_time()
+    started = time.perf_counter() + 0.01
+    deadline = started + seconds
+    tasks: list[asyncio.Task[None]] = []
+    for index in range(requests):
+        due = started + index / rate
+        if due > deadline:
+            break
+        wait = due - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        tasks.append(asyncio.create_task(one(index, due)))
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    while not pool.empty():
+        pool.get_nowait()[1].close()
+    return {
+        "wall": wall,
+        "client_cpu": time.process_time() - cpu,
+        "latencies": latencies,
+        "errors": outcome["errors"] + warm["errors"],
+        "samples": outcome["samples"] + warm["samples"],
+        "winners": outcome["winners"],
+    }
+
+
 def load_main(args: argparse.Namespace) -> None:
     """The load process: read the bodies, drive the server, print the results as JSON."""
     try:
@@ -334,18 +443,33 @@ def load_main(args: argparse.Namespace) -> None:
     except ImportError:  # plain asyncio works too, a little slower
         pass
     bodies = Path(args.bodies).read_bytes().splitlines()
-    result = asyncio.run(
-        _drive(args.port, args.key, bodies, args.connections[0], args.requests, args.seconds)
-    )
+    if args.rate:
+        driven = _open_loop(
+            args.port, args.key, bodies, args.connections[0], args.rate[0], args.requests,
+            args.seconds,
+        )  # fmt: skip
+    else:
+        driven = _drive(
+            args.port, args.key, bodies, args.connections[0], args.requests, args.seconds
+        )
+    result = asyncio.run(driven)
     sys.stdout.write(json.dumps(result))
 
 
-def run_load(port: int, bodies: Path, connections: int, requests: int, seconds: float) -> Any:
+def run_load(
+    port: int,
+    bodies: Path,
+    connections: int,
+    requests: int,
+    seconds: float,
+    rate: float | None = None,
+) -> Any:
     """Run the load generator as its own process and return what it measured."""
     command = [
         sys.executable, str(Path(__file__).resolve()), "--load-only", "--port", str(port),
         "--key", ADMIN_KEY, "--bodies", str(bodies), "--connections", str(connections),
         "--requests", str(requests), "--seconds", str(seconds),
+        *(["--rate", str(rate)] if rate else []),
     ]  # fmt: skip
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120, check=False
@@ -390,6 +514,13 @@ def main() -> None:
     parser.add_argument(
         "--db", help="keep the built network in this SQLite file and reuse it when it exists"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        nargs="+",
+        default=[],
+        help="offer these decisions/s on a schedule (open loop) instead of the closed loop",
+    )
     parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int)
     parser.add_argument("--key", default=ADMIN_KEY)
@@ -426,47 +557,63 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s; uvicorn {args.uvicorn or '(defaults)'}"
         )
         print(
-            "| workers | connections | decisions | decisions/s | p50 ms | p90 ms | p99 ms "
-            "| max ms | errors | winners/req | server CPU ms/decision "
-            "| client CPU ms/decision | load avg (1 min) |"
+            "| workers | connections | offered/s | decisions | decisions/s | p50 ms | p90 ms "
+            "| p99 ms | max ms | errors | winners/req | server CPU ms/decision "
+            "| client CPU ms/decision | worker CPU split % | load avg (1 min) |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workers in args.workers:
             events = Path(tmp) / f"events-{workers}"
             server = start_server(url, workers, args.uvicorn.split(), events)
             try:
-                for connections in args.connections:
-                    cpu = server.cpu_seconds()
+                runs: list[tuple[int, float | None]] = [(c, None) for c in args.connections]
+                if args.rate:
+                    runs = [(c, rate) for rate in args.rate for c in args.connections]
+                for connections, rate in runs:
+                    before = server.cpu_by_process()
                     try:
                         result = run_load(
-                            server.port, bodies_file, connections, args.requests, args.seconds
-                        )
+                            server.port, bodies_file, connections, args.requests, args.seconds,
+                            rate,
+                        )  # fmt: skip
                     except RuntimeError:
                         print("server log:", *server.log[-30:], sep="\n  ")
                         raise
-                    server_cpu = server.cpu_seconds() - cpu
-                    report(workers, connections, result, server_cpu)
+                    server_cpu = server.cpu_seconds() - sum(before.values())
+                    split = server.worker_split(before)
+                    report(workers, connections, result, server_cpu, rate, split)
                     if result["samples"]:
                         print("  first errors:", *result["samples"], sep="\n  ")
             finally:
                 server.stop()
 
 
-def report(workers: int, connections: int, result: dict[str, Any], server_cpu: float) -> None:
-    """One table row."""
+def report(
+    workers: int,
+    connections: int,
+    result: dict[str, Any],
+    server_cpu: float,
+    rate: float | None = None,
+    split: str = "—",
+) -> None:
+    """One table row (offered/s "closed": each connection sends its next on an answer)."""
     ordered = sorted(result["latencies"])
     count = len(ordered)
+    offered = "closed" if rate is None else f"{rate:,.0f}"
     if not count:
-        print(f"| {workers} | {connections} | 0 | — | — | — | — | — | {result['errors']} |")
+        print(
+            f"| {workers} | {connections} | {offered} | 0 | — | — | — | — | — "
+            f"| {result['errors']} |"
+        )
         return
     ms = [1000 * _percentile(ordered, q) for q in (0.5, 0.9, 0.99)]
     winners = result["winners"]
     print(
-        f"| {workers} | {connections} | {count:,} | {count / result['wall']:,.0f} "
+        f"| {workers} | {connections} | {offered} | {count:,} | {count / result['wall']:,.0f} "
         f"| {ms[0]:.2f} | {ms[1]:.2f} | {ms[2]:.2f} | {1000 * ordered[-1]:.1f} "
         f"| {result['errors']} | {sum(winners) / max(1, len(winners)):.2f} "
         f"| {1000 * server_cpu / (count + WARMUP):.2f} "
-        f"| {1000 * result['client_cpu'] / count:.2f} "
+        f"| {1000 * result['client_cpu'] / count:.2f} | {split} "
         f"| {os.getloadavg()[0]:.1f} |",
         flush=True,
     )
