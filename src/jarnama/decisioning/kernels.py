@@ -52,7 +52,8 @@ _EMPTY_CODES = np.zeros(0, dtype=np.int16)
 
 
 def _expand_py(
-    rows: Ints,
+    ids: Ints,
+    dense: Ints,
     unknown_row: int,
     meta: Ints,
     store_codes: Codes,
@@ -63,14 +64,23 @@ def _expand_py(
     campaign_count: int,
     quality_by_row: Ints,
     rejected: Ints,
-) -> tuple[int, Ints, Ints, Ints, Ints, Codes, Ints, Ints, Ints]:
-    """Pairs of the candidate rows that pass the product, store and context checks.
+) -> tuple[int, Ints, Ints, Ints, Ints, Codes, Ints, Ints, Ints, bool]:
+    """Pairs of the candidates that pass the product, store and context checks.
 
-    Returns (unknown candidates, and per surviving pair: position, product row, pair, ad
-    group row, context code; then the touched campaign rows in first-visit order, the
-    filtered ad group rows touched, and the product rows whose quality is still 0 in
-    `quality_by_row` (none when it is empty)). Rejections are added to `rejected` by code.
+    `ids` are product ids looked up in `dense` (id + 1 → row, ends clipped to the unknown
+    row), or product rows already when `dense` is empty. Returns (unknown candidates, and per
+    surviving pair: position, product row, pair, ad group row, context code; then the touched
+    campaign rows in first-visit order, the filtered ad group rows touched, the product rows
+    whose quality is still 0 in `quality_by_row` (none when it is empty), and whether a pair
+    needs relevance). Rejections are added to `rejected` by code.
     """
+    rows = ids
+    if dense.shape[0] > 0:
+        rows = np.empty(ids.shape[0], dtype=np.int64)
+        last = dense.shape[0] - 1
+        for position in range(ids.shape[0]):
+            key = ids[position] + 1
+            rows[position] = dense[0 if key < 0 else (last if key > last else key)]
     first = np.zeros(meta.shape[0], dtype=np.bool_)
     use = np.zeros(rows.shape[0], dtype=np.bool_)
     unknown = 0
@@ -108,6 +118,7 @@ def _expand_py(
     rate_rows = quality_by_row.shape[0] > 0
     needing = np.empty(rows.shape[0] if rate_rows else 0, dtype=np.int64)
     kept = touched_count = filtered_count = needing_count = 0
+    needs = False
     for position in range(rows.shape[0]):
         if not use[position]:
             continue
@@ -126,6 +137,7 @@ def _expand_py(
             pairs[kept] = pair
             groups[kept] = group
             codes[kept] = code
+            needs = needs or code == NEEDS_RELEVANCE
             kept += 1
             row_kept = True
             campaign = group_campaign[group]
@@ -150,6 +162,7 @@ def _expand_py(
         touched[:touched_count],
         filtered[:filtered_count],
         needing[:needing_count],
+        needs,
     )
 
 
@@ -347,7 +360,7 @@ def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
 # per comparison would pass four arrays and their reference counts each time).
 _ranks_before = cast(Callable[..., bool], njit(inline="always", boundscheck=True)(_ranks_before_py))
 expand = cast(
-    Callable[..., tuple[int, Ints, Ints, Ints, Ints, Codes, Ints, Ints, Ints]],
+    Callable[..., tuple[int, Ints, Ints, Ints, Ints, Codes, Ints, Ints, Ints, bool]],
     _compile(_expand_py),
 )
 rank = cast(
@@ -370,7 +383,8 @@ def warm_kernels() -> None:
     flags = np.zeros(1, dtype=np.bool_)
     codes = np.zeros(1, dtype=np.int16)
     rejected = np.zeros(64, dtype=np.int64)
-    expand(none, 0, ints, _EMPTY_CODES, codes, ints, ints, flags, 1, none, rejected)
+    expand(none, none, 0, ints, _EMPTY_CODES, codes, ints, ints, flags, 1, none, rejected)
+    expand(none, ints, 0, ints, _EMPTY_CODES, codes, ints, ints, flags, 1, none, rejected)
     rank(
         none,
         none,

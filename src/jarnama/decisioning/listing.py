@@ -40,7 +40,6 @@ import numpy.typing as npt
 from jarnama.decisioning.eligibility import (
     CODE_COUNT,
     CODES_BY_VALUE,
-    NEEDS_RELEVANCE,
     NEGATIVE_KEYWORD,
     OK,
     OUT_OF_STOCK,
@@ -285,22 +284,28 @@ def listing_entries(
     snapshot = context.snapshot
     pairs = arrays.placements.get(placement.id)
     candidates = wanted.product_ids
+    dense = _NO_INTS  # the id → row table when `ids` are product ids, else they are rows
     if candidates is None:
         # Retrieved candidates (a search or category page without the retailer's list): their
         # rows are memoised with the retrieval, per snapshot, placement and query or category.
         key = (placement.id, matcher.query, matcher.category)
-        rows = arrays.retrieved.get(key)
-        if rows is None:
+        ids = arrays.retrieved.get(key)
+        if ids is None:
             retrieved = matcher.candidates(snapshot, placement.id)
-            rows = _rows(arrays, retrieved) if retrieved else np.zeros(0, dtype=np.int64)
-            rows = remember_bounded(arrays.retrieved, key, rows, ARRAY_MEMO_LIMIT)
+            ids = _rows(arrays, retrieved) if retrieved else np.zeros(0, dtype=np.int64)
+            ids = remember_bounded(arrays.retrieved, key, ids, ARRAY_MEMO_LIMIT)
     elif len(candidates):
-        rows = _rows(arrays, candidates)
+        if arrays.dense is None:
+            ids = _rows(arrays, candidates)
+        else:
+            ids = _ids(candidates)
+            dense = arrays.dense
     else:
         return None
-    if not len(rows):
+    if not len(ids):
         return None
     if pairs is None:
+        rows = dense.take(ids + 1, mode="clip") if len(dense) else ids
         unknown = int(np.count_nonzero(rows == arrays.unknown_row))
         if unknown:
             rejections[UNKNOWN_PRODUCT] = rejections.get(UNKNOWN_PRODUCT, 0) + unknown
@@ -309,8 +314,9 @@ def listing_entries(
     scores = wanted.quality_scores
     ranker_quality = None if scores is not None else _quality_by_row(arrays, context, placement)
     rejected = np.zeros(CODE_COUNT, dtype=np.int64)
-    (unknown, positions, pair_rows, pair, group, code, touched, filtered, unrated) = expand(
-        rows,
+    (unknown, positions, pair_rows, pair, group, code, touched, filtered, unrated, needs) = expand(
+        ids,
+        dense,
         arrays.unknown_row,
         pairs.meta,
         _NO_CODES if store_id is None else _missing(snapshot, arrays, store_id),
@@ -328,9 +334,7 @@ def listing_entries(
         campaign_codes = _campaign_verdicts(arrays, context, touched)
         channel = context.request.channel or placement.spec.channel
         group_codes = _group_codes(arrays, context, filtered, campaign_codes, channel)
-        relevant = (
-            _relevance(arrays, snapshot, matcher) if (code == NEEDS_RELEVANCE).any() else None
-        )
+        relevant = _relevance(arrays, snapshot, matcher) if needs else None
         if scores is not None:
             given = np.asarray(scores, dtype=np.float64)
             quality = np.clip(np.rint(given * PPM), 1, PPM).astype(np.int64)
@@ -368,12 +372,16 @@ def listing_entries(
     return RankedPairs(arrays, *columns)
 
 
+def _ids(candidates: Sequence[int] | Ints) -> Ints:
+    """The candidate product ids as an int64 array."""
+    if isinstance(candidates, np.ndarray):
+        return candidates.astype(np.int64, copy=False)
+    return np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+
+
 def _rows(arrays: ListingArrays, candidates: Sequence[int] | Ints) -> Ints:
     """Product rows of the candidate ids (`unknown_row` when not in the snapshot)."""
-    if isinstance(candidates, np.ndarray):
-        ids = candidates.astype(np.int64, copy=False)
-    else:
-        ids = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+    ids = _ids(candidates)
     dense = arrays.dense
     if dense is not None:
         # dense[0] and dense[-1] are the unknown row: negatives and ids past the end clip there.
