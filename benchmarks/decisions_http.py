@@ -233,12 +233,24 @@ def _is_helper(pid: int) -> bool:
         return True
 
 
-def start_server(url: str, workers: int, extra: list[str], events: Path) -> Server:
-    """Start uvicorn with the app factory; return once every worker finished its startup.
+def _listening(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:port (Linux /proc/net/tcp)."""
+    wanted = f"0100007F:{port:04X}"
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for line in lines if line.split()[1] == wanted and line.split()[3] == "0A")
 
-    `events` is the server's own event log directory (empty): ghost-ads records go there, and
-    an intake opening a log grown by earlier runs reads all of it into its dedupe index,
-    which would be measured as decision CPU.
+
+def start_server(
+    url: str, workers: int, extra: list[str], events: Path, kind: str = "jarnama"
+) -> Server:
+    """Start the server; return once every worker finished its startup.
+
+    `kind` "jarnama" runs `jarnama serve --workers N` (each worker listens on a socket of
+    its own, SO_REUSEPORT; ready when N sockets listen); "uvicorn" runs `uvicorn --workers N`
+    (one shared socket; ready when each worker logged its startup). `events` is the server's
+    own event log directory (empty): ghost-ads records go there, and an intake opening a log
+    grown by earlier runs reads all of it into its dedupe index, which would be measured as
+    decision CPU.
     """
     port = free_port()
     env = {
@@ -248,11 +260,17 @@ def start_server(url: str, workers: int, extra: list[str], events: Path) -> Serv
         "JARNAMA_LOG_LEVEL": "WARNING",
         "JARNAMA_PORT": str(port),
     }
-    command = [
-        sys.executable, "-m", "uvicorn", "jarnama.app:create_app", "--factory",
-        "--host", HOST, "--port", str(port), "--workers", str(workers),
-        "--log-level", "info", *extra,
-    ]  # fmt: skip
+    if kind == "jarnama":
+        command = [
+            sys.executable, "-m", "jarnama", "serve",
+            "--host", HOST, "--port", str(port), "--workers", str(workers),
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "uvicorn", "jarnama.app:create_app", "--factory",
+            "--host", HOST, "--port", str(port), "--workers", str(workers),
+            "--log-level", "info", *extra,
+        ]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
     )
@@ -265,12 +283,19 @@ def start_server(url: str, workers: int, extra: list[str], events: Path) -> Serv
             log.append(line.rstrip())
             # One worker binds its socket after its startup; a supervisor binds before forking.
             ready = "Uvicorn running on" if workers == 1 else "Application startup complete"
-            if ready in line:
+            if kind == "uvicorn" and ready in line:
                 started.release()
 
     threading.Thread(target=pump, daemon=True).start()
     server = Server(process, port, workers, log)
     deadline = time.monotonic() + 120
+    if kind == "jarnama":
+        while _listening(port) < workers:
+            if time.monotonic() > deadline or process.poll() is not None:
+                server.stop()
+                raise RuntimeError("jarnama serve did not start:\n" + "\n".join(log[-30:]))
+            time.sleep(0.2)
+        return server
     for _ in range(workers):
         if not started.acquire(timeout=max(0.1, deadline - time.monotonic())):
             server.stop()
@@ -509,7 +534,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4_000, help="per run (after warm-up)")
     parser.add_argument("--seconds", type=float, default=30.0, help="time limit per run")
     parser.add_argument(
-        "--uvicorn", default="--no-access-log", help="extra uvicorn options (one string)"
+        "--server",
+        choices=["jarnama", "uvicorn"],
+        default="jarnama",
+        help="`jarnama serve` (a socket per worker) or `uvicorn --workers` (one shared socket)",
+    )
+    parser.add_argument(
+        "--uvicorn",
+        default="--no-access-log",
+        help="extra uvicorn options (one string; --server uvicorn)",
     )
     parser.add_argument(
         "--db", help="keep the built network in this SQLite file and reuse it when it exists"
@@ -554,7 +587,12 @@ def main() -> None:
             f"network: {built['products']:,} servable products, {built['ad_groups']:,} active "
             "ad groups; "
             f"{CANDIDATES} candidate SKUs ({PROMOTED} promoted) per request; built in "
-            f"{time.perf_counter() - started:.1f} s; uvicorn {args.uvicorn or '(defaults)'}"
+            f"{time.perf_counter() - started:.1f} s; server: "
+            + (
+                "jarnama serve (a listening socket per worker)"
+                if args.server == "jarnama"
+                else f"uvicorn {args.uvicorn or '(defaults)'}"
+            )
         )
         print(
             "| workers | connections | offered/s | decisions | decisions/s | p50 ms | p90 ms "
@@ -564,7 +602,7 @@ def main() -> None:
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for workers in args.workers:
             events = Path(tmp) / f"events-{workers}"
-            server = start_server(url, workers, args.uvicorn.split(), events)
+            server = start_server(url, workers, args.uvicorn.split(), events, args.server)
             try:
                 runs: list[tuple[int, float | None]] = [(c, None) for c in args.connections]
                 if args.rate:

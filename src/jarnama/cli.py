@@ -87,11 +87,24 @@ def serve(
     import uvicorn
 
     from jarnama.core.logging import configure_logging
+    from jarnama.core.workers import Supervisor, reuse_port_supported
 
     settings = settings_or_exit()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     if workers is None:
         workers = (os.cpu_count() or 1) if settings.redis_url else 1
+    if workers > 1 and reuse_port_supported():
+        # Each worker listens on a socket of its own, so connections spread evenly.
+        supervisor = Supervisor(
+            "jarnama.app:create_app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            options={"factory": True, "log_config": None, "access_log": False},
+            log_level=settings.log_level,
+            log_json=settings.log_json,
+        )
+        raise typer.Exit(supervisor.run())
     uvicorn.run(
         "jarnama.app:create_app",
         factory=True,
