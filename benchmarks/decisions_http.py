@@ -306,6 +306,54 @@ def start_server(
 # --- the load process --------------------------------------------------------------------
 
 
+def _head(port: int, key: str) -> bytes:
+    """The request line and headers of a decision request, up to its Content-Length."""
+    return (
+        f"POST /api/v1/decisions HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+    ).encode()
+
+
+async def _round_trip(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes
+) -> tuple[bytes, bytes]:
+    """Send one request on a keep-alive connection; its status line and payload."""
+    writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    status_line = await reader.readuntil(b"\r\n")
+    headers = await reader.readuntil(b"\r\n\r\n")
+    match = re.search(rb"(?i)content-length:\s*(\d+)", headers)
+    payload = await reader.readexactly(int(match.group(1)) if match else 0)
+    return status_line, payload
+
+
+def _budget(requests: int, seconds: float, recording: bool) -> dict[str, Any]:
+    return {
+        "left": requests, "deadline": time.perf_counter() + seconds, "errors": 0,
+        "recording": recording, "samples": [], "winners": [],
+    }  # fmt: skip
+
+
+def _result(
+    started: float, cpu: float, latencies: list[float], run: dict[str, Any], warm: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "wall": time.perf_counter() - started,
+        "client_cpu": time.process_time() - cpu,
+        "latencies": latencies,
+        "errors": run["errors"] + warm["errors"],
+        "samples": run["samples"] + warm["samples"],
+        "winners": run["winners"],
+    }
+
+
+async def _warm_up(port: int, key: str, bodies: list[bytes], connections: int) -> dict[str, Any]:
+    warm = _budget(WARMUP, 60, recording=False)
+    await asyncio.gather(
+        *(_connection(port, key, bodies, i * 37, warm, []) for i in range(connections))
+    )
+    return warm
+
+
 async def _connection(
     port: int,
     key: str,
@@ -316,10 +364,7 @@ async def _connection(
 ) -> None:
     """One keep-alive connection sending requests back to back until the budget is spent."""
     reader, writer = await asyncio.open_connection(HOST, port)
-    head = (
-        f"POST /api/v1/decisions HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
-    ).encode()
+    head = _head(port, key)
     index = offset
     try:
         while budget["left"] > 0 and time.perf_counter() < budget["deadline"]:
@@ -327,11 +372,7 @@ async def _connection(
             body = bodies[index % len(bodies)]
             index += 1
             started = time.perf_counter()
-            writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            status_line = await reader.readuntil(b"\r\n")
-            headers = await reader.readuntil(b"\r\n\r\n")
-            match = re.search(rb"(?i)content-length:\s*(\d+)", headers)
-            payload = await reader.readexactly(int(match.group(1)) if match else 0)
+            status_line, payload = await _round_trip(reader, writer, head, body)
             elapsed = time.perf_counter() - started
             if status_line.split()[1] != b"200":
                 budget["errors"] += 1
@@ -351,17 +392,8 @@ async def _drive(
     port: int, key: str, bodies: list[bytes], connections: int, requests: int, seconds: float
 ) -> dict[str, Any]:
     """Warm up, then run `requests` decisions (or `seconds`) over `connections` connections."""
-    warm: dict[str, Any] = {
-        "left": WARMUP, "deadline": time.perf_counter() + 60, "errors": 0,
-        "recording": False, "samples": [], "winners": [],
-    }  # fmt: skip
-    await asyncio.gather(
-        *(_connection(port, key, bodies, i * 37, warm, []) for i in range(connections))
-    )
-    budget: dict[str, Any] = {
-        "left": requests, "deadline": time.perf_counter() + seconds, "errors": 0,
-        "recording": True, "samples": [], "winners": [],
-    }  # fmt: skip
+    warm = await _warm_up(port, key, bodies, connections)
+    budget = _budget(requests, seconds, recording=True)
     latencies: list[float] = []
     cpu = time.process_time()
     started = time.perf_counter()
@@ -371,15 +403,7 @@ async def _drive(
             for i in range(connections)
         )
     )
-    wall = time.perf_counter() - started
-    return {
-        "wall": wall,
-        "client_cpu": time.process_time() - cpu,
-        "latencies": latencies,
-        "errors": budget["errors"] + warm["errors"],
-        "samples": budget["samples"] + warm["samples"],
-        "winners": budget["winners"],
-    }
+    return _result(started, cpu, latencies, budget, warm)
 
 
 async def _open_loop(
@@ -397,32 +421,19 @@ async def _open_loop(
     connection if all are busy, and its latency counts from when it was due, so a server
     falling behind shows as latency (no coordinated omission), not as a lower offered rate.
     """
-    warm: dict[str, Any] = {
-        "left": WARMUP, "deadline": time.perf_counter() + 60, "errors": 0,
-        "recording": False, "samples": [], "winners": [],
-    }  # fmt: skip
-    await asyncio.gather(
-        *(_connection(port, key, bodies, i * 37, warm, []) for i in range(connections))
-    )
-    head = (
-        f"POST /api/v1/decisions HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-        f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
-    ).encode()
+    warm = await _warm_up(port, key, bodies, connections)
+    head = _head(port, key)
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(connections):
         pool.put_nowait(await asyncio.open_connection(HOST, port))
     latencies: list[float] = []
-    outcome: dict[str, Any] = {"errors": 0, "samples": [], "winners": []}
+    outcome = _budget(requests, seconds, recording=True)
 
     async def one(index: int, due: float) -> None:
         reader, writer = await pool.get()
         try:
             body = bodies[(WARMUP + index) % len(bodies)]
-            writer.write(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            status_line = await reader.readuntil(b"\r\n")
-            headers = await reader.readuntil(b"\r\n\r\n")
-            match = re.search(rb"(?i)content-length:\s*(\d+)", headers)
-            payload = await reader.readexactly(int(match.group(1)) if match else 0)
+            status_line, payload = await _round_trip(reader, writer, head, body)
         finally:
             pool.put_nowait((reader, writer))
         latencies.append(time.perf_counter() - due)
@@ -446,17 +457,10 @@ async def _open_loop(
             await asyncio.sleep(wait)
         tasks.append(asyncio.create_task(one(index, due)))
     await asyncio.gather(*tasks)
-    wall = time.perf_counter() - started
+    result = _result(started, cpu, latencies, outcome, warm)
     while not pool.empty():
         pool.get_nowait()[1].close()
-    return {
-        "wall": wall,
-        "client_cpu": time.process_time() - cpu,
-        "latencies": latencies,
-        "errors": outcome["errors"] + warm["errors"],
-        "samples": outcome["samples"] + warm["samples"],
-        "winners": outcome["winners"],
-    }
+    return result
 
 
 def load_main(args: argparse.Namespace) -> None:
