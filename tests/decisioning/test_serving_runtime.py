@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +18,7 @@ from jarnama.core.db import make_engine, make_sessionmaker
 from jarnama.core.migrate import upgrade
 from jarnama.decisioning import service
 from jarnama.decisioning.redis_state import RedisStateStore
-from jarnama.decisioning.runtime import DecisionRuntime
+from jarnama.decisioning.runtime import DecisionRuntime, _collector_paused
 from jarnama.decisioning.schemas import DecisionRequestBody, PlacementAsk
 from jarnama.decisioning.state import InProcessStateStore
 from tests.campaigns.helpers import build_world
@@ -91,3 +93,20 @@ def test_the_background_poll_makes_a_campaign_live_within_five_seconds(
         while not search(client, world.admin)["winners"]:
             assert time.monotonic() - changed < 5, "the change was not live within 5 s"
             time.sleep(0.05)
+
+
+def test_the_collector_is_paused_only_while_a_snapshot_is_built() -> None:
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="build failed"), _collector_paused():
+        raise RuntimeError("build failed")
+    assert gc.isenabled()  # back on after a failed build too
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a collector someone else turned off stays off
+    finally:
+        gc.enable()
