@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import redis
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -23,6 +24,12 @@ from jarnama.core.http import (
     install_error_handlers,
 )
 from jarnama.tenancy.auth import PrincipalCache
+from jarnama.tenancy.throttle import (
+    InProcessLoginThrottle,
+    LoginLimits,
+    LoginThrottle,
+    RedisLoginThrottle,
+)
 
 DESCRIPTION = """Jarnama management and serving API.
 
@@ -123,6 +130,7 @@ def create_app(
     app.state.sessionmaker = session_factory
     app.state.metrics = metrics
     app.state.principal_cache = PrincipalCache()
+    app.state.login_throttle = login_throttle(settings)
     install_error_handlers(app)
     app.add_middleware(
         EdgeMiddleware, max_body_bytes=settings.limits.max_body_bytes, metrics=metrics
@@ -152,6 +160,18 @@ def create_app(
     app.include_router(player_router, prefix="/api/v1")  # player tokens: no management router
     app.include_router(openrtb_router)  # /openrtb2/auction: Prebid Server's own path
     return app
+
+
+def login_throttle(settings: Settings) -> LoginThrottle:
+    """Failed-login counts: in Redis when it is configured, else in this process."""
+    auth = settings.auth
+    limits = LoginLimits(
+        auth.login_max_failures, auth.login_ip_max_failures, auth.login_window_seconds
+    )
+    if settings.redis_url:
+        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+        return RedisLoginThrottle(client, limits, prefix=settings.decisioning.redis_prefix)
+    return InProcessLoginThrottle(limits)
 
 
 def _domain_routers() -> list[APIRouter]:

@@ -47,6 +47,10 @@ class AuthSettings(BaseModel):
 
     secret_key: SecretStr = SecretStr("change-me-in-production")
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Console logins: failures allowed per e-mail and per client address within one window.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_ip_max_failures: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1, le=86_400)
 
 
 class LimitSettings(BaseModel):

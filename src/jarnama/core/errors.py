@@ -63,6 +63,17 @@ class PayloadTooLarge(JarnamaError):
     code = "payload_too_large"
 
 
+class TooManyRequests(JarnamaError):
+    """The caller is past a rate limit; `retry_after` seconds until it may try again."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ServiceUnavailable(JarnamaError):
     """A dependency (database, cache) is not reachable."""
 

@@ -18,7 +18,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jarnama.core.errors import Conflict, InvalidInput, JarnamaError, PayloadTooLarge
+from jarnama.core.errors import (
+    Conflict,
+    InvalidInput,
+    JarnamaError,
+    PayloadTooLarge,
+    TooManyRequests,
+)
 from jarnama.core.logging import request_id_var
 
 log = logging.getLogger("jarnama.http")
@@ -240,6 +246,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(JarnamaError)
     async def _jarnama(_: Request, exc: JarnamaError) -> JsonResponse:
+        if isinstance(exc, TooManyRequests):
+            return error_response(exc, headers={"Retry-After": str(exc.retry_after)})
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)

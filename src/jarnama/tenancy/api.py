@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from jarnama.config import Settings
+from jarnama.core.errors import Unauthenticated
 from jarnama.core.pagination import Page
 from jarnama.deps import PrincipalDep, SessionDep, SettingsDep, bearer_token
 from jarnama.tenancy import service, users
@@ -30,6 +31,7 @@ from jarnama.tenancy.schemas import (
     UserOut,
     UserUpdate,
 )
+from jarnama.tenancy.throttle import LoginThrottle, check_login_allowed, record_login
 
 router = APIRouter(tags=["tenancy"])
 
@@ -69,13 +71,31 @@ def me(principal: PrincipalDep) -> Me:
 @router.post(
     "/auth/login",
     summary="Log in with e-mail and password; returns a session token.",
-    responses={401: {"description": "Wrong e-mail or password (one answer for both)."}},
+    responses={
+        401: {"description": "Wrong e-mail or password (one answer for both)."},
+        429: {"description": "Too many failed logins for this e-mail or address (Retry-After)."},
+    },
 )
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> SessionIssued:
-    """Check the password and open a console session (the token is shown once)."""
-    issued = users.login(
-        session, body.email, body.password, ttl_hours=settings.auth.session_ttl_hours
-    )
+def login(
+    body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> SessionIssued:
+    """Check the password and open a console session (the token is shown once).
+
+    Failed attempts are counted per e-mail and per client address (`tenancy.throttle`):
+    past the limit the answer is 429 with Retry-After, before any password is checked.
+    """
+    throttle: LoginThrottle = request.app.state.login_throttle
+    email = users.normalise_email(body.email)
+    address = request.client.host if request.client else None
+    check_login_allowed(throttle, email, address)
+    try:
+        issued = users.login(
+            session, body.email, body.password, ttl_hours=settings.auth.session_ttl_hours
+        )
+    except Unauthenticated:
+        record_login(throttle, email, address, ok=False)
+        raise
+    record_login(throttle, email, address, ok=True)
     return SessionIssued(
         token=issued.token,
         expires_at=issued.stored.expires_at,
