@@ -20,6 +20,10 @@ class JarnamaError(Exception):
         """The JSON body the API answers with."""
         return {"error": self.code, "detail": self.message, "field": self.field}
 
+    def headers(self) -> dict[str, str] | None:
+        """Response headers the error calls for (none by default)."""
+        return None
+
 
 class InvalidInput(JarnamaError):
     """A value is well-formed JSON but not acceptable (names the field)."""
@@ -72,6 +76,10 @@ class TooManyRequests(JarnamaError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str] | None:
+        """When the caller may try again."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(JarnamaError):

@@ -23,7 +23,6 @@ from jarnama.core.errors import (
     InvalidInput,
     JarnamaError,
     PayloadTooLarge,
-    TooManyRequests,
 )
 from jarnama.core.logging import request_id_var
 
@@ -106,8 +105,10 @@ def valid_request_id(given: str) -> bool:
 
 
 def error_response(error: JarnamaError, headers: dict[str, str] | None = None) -> JsonResponse:
-    """Render a `JarnamaError` as `{"error", "detail", "field"}`."""
-    return JsonResponse(error.to_dict(), status_code=error.status_code, headers=headers)
+    """Render a `JarnamaError` as `{"error", "detail", "field"}`, with the headers it calls for."""
+    return JsonResponse(
+        error.to_dict(), status_code=error.status_code, headers=headers or error.headers()
+    )
 
 
 class EdgeMiddleware:
@@ -246,8 +247,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(JarnamaError)
     async def _jarnama(_: Request, exc: JarnamaError) -> JsonResponse:
-        if isinstance(exc, TooManyRequests):
-            return error_response(exc, headers={"Retry-After": str(exc.retry_after)})
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)

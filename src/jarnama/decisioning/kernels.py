@@ -351,8 +351,9 @@ def _schedule_py(
     return paced[:count]
 
 
-def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` compiled to machine code on first call (cached on disk, GIL released)."""
+def compile_kernel(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` compiled to machine code on first call: cached on disk (`__pycache__`),
+    GIL released, indexes bounds-checked (a bug raises IndexError, never corrupts memory)."""
     return cast(Callable[..., Any], njit(cache=True, nogil=True, boundscheck=True)(function))
 
 
@@ -361,13 +362,13 @@ def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
 _ranks_before = cast(Callable[..., bool], njit(inline="always", boundscheck=True)(_ranks_before_py))
 expand = cast(
     Callable[..., tuple[int, Ints, Ints, Ints, Ints, Codes, Ints, Ints, Ints, bool]],
-    _compile(_expand_py),
+    compile_kernel(_expand_py),
 )
 rank = cast(
-    Callable[..., tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Ints]], _compile(_rank_py)
+    Callable[..., tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Ints]], compile_kernel(_rank_py)
 )
-advance = cast(Callable[..., tuple[int, int, int]], _compile(_advance_py))
-schedule = cast(Callable[..., Ints], _compile(_schedule_py))
+advance = cast(Callable[..., tuple[int, int, int]], compile_kernel(_advance_py))
+schedule = cast(Callable[..., Ints], compile_kernel(_schedule_py))
 
 
 _warmed = False

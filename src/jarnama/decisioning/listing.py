@@ -35,7 +35,6 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from jarnama.decisioning.eligibility import (
     CODE_COUNT,
@@ -49,7 +48,7 @@ from jarnama.decisioning.eligibility import (
     RequestContext,
     epoch_micros,
 )
-from jarnama.decisioning.kernels import advance, expand, rank, schedule
+from jarnama.decisioning.kernels import Codes, Flags, Ints, advance, expand, rank, schedule
 from jarnama.decisioning.ranking import PPM
 from jarnama.decisioning.snapshot import (
     HOURS_PER_WEEK,
@@ -64,10 +63,6 @@ from jarnama.decisioning.snapshot import (
 
 if TYPE_CHECKING:
     from jarnama.decisioning.messages import PlacementRequest
-
-Ints = npt.NDArray[np.int64]
-Codes = npt.NDArray[np.int16]
-Flags = npt.NDArray[np.bool_]
 
 _NO_INTS = np.zeros(0, dtype=np.int64)
 _NO_CODES = np.zeros(0, dtype=np.int16)
@@ -108,7 +103,6 @@ class ListingArrays:
     dense: Ints | None  # product id + 1 → row (clipped ends: unknown), when ids are compact
     product_ids: Ints
     leaves: tuple[int | None, ...]
-    problems: Codes  # [products + 1] PRODUCT_INACTIVE / OUT_OF_STOCK code, or 0
     store_rows: Mapping[int, list[int]]  # store → rows of the promoted products it holds
     groups: tuple[CompiledAdGroup, ...]
     group_row: Mapping[int, int]
@@ -204,7 +198,6 @@ def _build(snapshot: DecisionSnapshot) -> ListingArrays | None:
         dense=dense,
         product_ids=np.asarray(product_ids, dtype=np.int64),
         leaves=tuple(snapshot.products[pid].category_id for pid in product_ids),
-        problems=problems,
         store_rows=store_rows,
         groups=tuple(listing_groups),
         group_row=group_row,

@@ -23,16 +23,17 @@ import secrets
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from jarnama.decisioning.kernels import Ints, compile_kernel
+
 UNKNOWN = -1
 
 Bytes = npt.NDArray[np.uint8]
-Ints = npt.NDArray[np.int64]
 Table = npt.NDArray[np.uint64]
 
 # 64-bit odd multipliers: xxHash's PRIME64_1 and murmur3's fmix64 pair.
@@ -50,11 +51,6 @@ _S56 = np.uint64(56)
 # A known SKU's record in the data buffer: its byte length (4 bytes), its product id (8),
 # then its bytes; all little-endian, so a look-up finds the id where it compares the SKU.
 HEADER = 12
-
-
-def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` compiled on first use, cached beside this file (`__pycache__`)."""
-    return cast(Callable[..., Any], njit(cache=True, nogil=True)(function))
 
 
 def _hash_py(data: Bytes, start: int, end: int, seed: np.uint64, mask: np.uint64) -> np.uint64:
@@ -195,9 +191,12 @@ def _lookup_py(
     return found
 
 
-_build = cast(Callable[[Bytes, Ints, int, int, np.uint64, np.uint64], Table], _compile(_build_py))
+_build = cast(
+    Callable[[Bytes, Ints, int, int, np.uint64, np.uint64], Table], compile_kernel(_build_py)
+)
 _lookup = cast(
-    Callable[[Bytes, int, Bytes, Table, int, np.uint64, np.uint64], Ints], _compile(_lookup_py)
+    Callable[[Bytes, int, Bytes, Table, int, np.uint64, np.uint64], Ints],
+    compile_kernel(_lookup_py),
 )
 
 
